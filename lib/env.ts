@@ -1,0 +1,82 @@
+// The one place that reads process.env: every setting, validated once, with the variable named on error.
+import { z } from "zod";
+
+const ZBooleanString = z
+  .enum(["true", "false", "1", "0"])
+  .transform((value) => value === "true" || value === "1");
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** PostgreSQL connection string. `npm start` and the tests provide one when you don't. */
+  DATABASE_URL: z.string().url().refine((url) => /^postgres(ql)?:/.test(url), "must be a postgresql:// URL"),
+  /** Pool size of the application's PostgreSQL connections, per process. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
+  /** Statement timeout for application queries, in milliseconds. */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Port of the web app. */
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Public base URL of the web app (links in emails, checkout return URLs, webhook intake). */
+  APP_URL: z.string().url().default("http://localhost:3000"),
+  /** Secret that signs dashboard session cookies (at least 32 characters). */
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters"),
+  /** Real Stripe secret key. Leave empty to use the bundled PSP sandbox. */
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, "must start with sk_test_, sk_live_ or rk_").optional(),
+  STRIPE_PUBLISHABLE_KEY: z.string().regex(/^pk_(test|live)_/, "must start with pk_test_ or pk_live_").optional(),
+  /** Signing secret of Settle's webhook endpoint at the PSP. */
+  STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_").default("whsec_settle_sandbox_secret"),
+  /** URL of the PSP sandbox, used when STRIPE_SECRET_KEY is not set. */
+  PSP_SANDBOX_URL: z.string().url().default("http://127.0.0.1:12111"),
+  /** Base64 of 32 random bytes: the key-encryption key of the local key provider. */
+  ENCRYPTION_KEK: z
+    .string()
+    .refine((value) => Buffer.from(value, "base64").length === 32, "must be base64 of exactly 32 bytes")
+    .optional(),
+  /** Hours an Idempotency-Key and its stored response are kept. */
+  IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+  /** Largest accepted API request body, in bytes. */
+  API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+  /** Failed sign-ins allowed per email (and per IP ×4) in the window before sign-in is refused. */
+  SIGN_IN_FAILURES_MAX: z.coerce.number().int().min(1).default(5),
+  SIGN_IN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  /** Cookies marked Secure; on by default when APP_URL is https. */
+  COOKIE_SECURE: ZBooleanString.optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof ZEnv>;
+
+let cached: Env | undefined;
+
+export class EnvError extends Error {}
+
+/** Parses the environment once; a wrong or missing value stops start-up with the variable's name. */
+export function getEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  if (cached && source === process.env) return cached;
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
+  const result = ZEnv.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
+    throw new EnvError(`Invalid configuration:\n${problems}\nSee .env.example for every variable.`);
+  }
+  if (source === process.env) cached = result.data;
+  return result.data;
+}
+
+/** For the operator CLI: the configuration with secrets masked. */
+export function describeEnv(env: Env): Record<string, string> {
+  const secretNames = new Set(["AUTH_SECRET", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "ENCRYPTION_KEK"]);
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    const text = String(value);
+    if (secretNames.has(name)) out[name] = text.length > 8 ? `${text.slice(0, 6)}…(${text.length} chars)` : "****";
+    else if (name === "DATABASE_URL") out[name] = text.replace(/\/\/([^:/@]+):([^@]+)@/, "//$1:****@");
+    else out[name] = text;
+  }
+  return out;
+}
+
+/** Whether Settle talks to the bundled PSP sandbox rather than real Stripe. */
+export function usesPspSandbox(env: Env = getEnv()): boolean {
+  return !env.STRIPE_SECRET_KEY;
+}

@@ -1,0 +1,44 @@
+// Structured JSON logs. Secrets are redacted by path, and anything that looks like a card number is
+// masked wherever it appears, so a mistake upstream cannot put a PAN in the logs.
+import pino from "pino";
+import { redactCardNumbers } from "./redact";
+
+const level = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info");
+
+export const logger = pino({
+  level,
+  base: { service: "settle" },
+  timestamp: pino.stdTimeFunctions.isoTime,
+  redact: {
+    paths: [
+      "authorization",
+      "*.authorization",
+      "headers.authorization",
+      "headers.cookie",
+      "password",
+      "*.password",
+      "secret",
+      "*.secret",
+      "apiKey",
+      "*.apiKey",
+      "card",
+      "*.card",
+    ],
+    censor: "[redacted]",
+  },
+  hooks: {
+    logMethod(args, method) {
+      method.apply(
+        this,
+        args.map((arg) => (typeof arg === "string" ? redactCardNumbers(arg) : arg)) as Parameters<typeof method>,
+      );
+    },
+  },
+  formatters: {
+    log(object) {
+      return JSON.parse(redactCardNumbers(JSON.stringify(object)));
+    },
+  },
+});
+
+export type Logger = typeof logger;
