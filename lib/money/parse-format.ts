@@ -49,6 +49,6 @@ export function formatMoney(amountMinor: bigint, currency: CurrencyCode | string
     minimumFractionDigits: exponent,
     maximumFractionDigits: exponent,
   });
-  // The string overload exists at runtime since Node 19 (Intl.NumberFormat v3); lib typings may lag.
-  return formatter.format(formatMinor(amountMinor, code) as unknown as number);
+  // String input is Intl.NumberFormat v3 (Node >= 19): ICU formats the decimal exactly, no Number in between.
+  return formatter.format(formatMinor(amountMinor, code) as Intl.StringNumericLiteral);
 }
