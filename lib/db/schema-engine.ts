@@ -51,7 +51,7 @@ const noFilter = { externalTables: [], externalEnums: [] };
 /** Runs `fn` with a schema engine connected to `databaseUrl`, and always frees it. */
 export async function withSchemaEngine<T>(databaseUrl: string, fn: (engine: WasmSchemaEngine) => Promise<T>): Promise<T> {
   const SchemaEngine = await loadSchemaEngine();
-  const factory = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: databaseUrl, max: 2 }));
+  const factory = bindMigrationAwareSqlAdapterFactory(wholeScriptFactory(new PrismaPg({ connectionString: databaseUrl, max: 2 })));
   const datamodels = readSchemaFiles().map((file) => [file.path, file.content] as [string, string]);
   const logs: string[] = [];
   const engine = await SchemaEngine.new({ datamodels }, (line: string) => logs.push(line), factory);
@@ -84,6 +84,32 @@ function presentCharColumnsAsText(): void {
   };
 }
 
+type ScriptAdapter = { executeScript(script: string): Promise<void>; underlyingDriver(): { query(sql: string): Promise<unknown> }; onError(error: unknown): never };
+
+/**
+ * The pg adapter runs a migration script by splitting it on every ";" — inside comments, strings and
+ * function bodies too — so hand-written triggers would break. Send the script whole instead, as the
+ * native engine does: PostgreSQL's simple-query protocol runs it statement by statement, atomically.
+ */
+function wholeScriptFactory(inner: PrismaPg): PrismaPg {
+  const patch = <T>(adapter: T): T => {
+    const target = adapter as unknown as ScriptAdapter;
+    target.executeScript = async (script: string) => {
+      try {
+        await target.underlyingDriver().query(script);
+      } catch (error) {
+        target.onError(error);
+      }
+    };
+    return adapter;
+  };
+  const factory = Object.create(inner) as PrismaPg;
+  factory.connect = async () => patch(await inner.connect());
+  factory.connectToShadowDb = async () => patch(await inner.connectToShadowDb());
+  return factory;
+}
+
+let lastPanicMessage: string | undefined;
 let loaded: Promise<typeof WasmSchemaEngine> | undefined;
 
 /**
@@ -93,6 +119,12 @@ let loaded: Promise<typeof WasmSchemaEngine> | undefined;
 function loadSchemaEngine(): Promise<typeof WasmSchemaEngine> {
   loaded ??= (async () => {
     presentCharColumnsAsText();
+    // The engine reports a Rust panic's message here before it throws.
+    (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY ??= {
+      set_message(message: string) {
+        lastPanicMessage = message;
+      },
+    };
     const packageDir = path.dirname(require.resolve("@prisma/schema-engine-wasm"));
     const glue = await import(path.join(packageDir, "schema_engine_bg.js"));
     const bytes = readFileSync(path.join(packageDir, "schema_engine_bg.wasm"));
@@ -105,6 +137,11 @@ function loadSchemaEngine(): Promise<typeof WasmSchemaEngine> {
 }
 
 function enrichEngineError(error: unknown): Error {
+  if (lastPanicMessage) {
+    const panic = new Error(`schema engine panicked: ${lastPanicMessage}`, { cause: error });
+    lastPanicMessage = undefined;
+    return panic;
+  }
   if (error instanceof Error) return error;
   if (typeof error === "object" && error !== null) return new Error(JSON.stringify(error));
   return new Error(String(error));
@@ -118,16 +155,46 @@ export async function applyMigrations(databaseUrl: string): Promise<string[]> {
   });
 }
 
-/** SQL that would take a database built from the migrations to the current schema.prisma ("" when in sync). */
+/**
+ * The wasm engine replays the migrations on the connection it was given (it has no shadow-database URL
+ * of its own), so point it at a scratch database on the same server and drop that afterwards.
+ */
+async function withScratchDatabase<T>(databaseUrl: string, fn: (scratchUrl: string) => Promise<T>): Promise<T> {
+  const pg = require("pg") as typeof import("pg");
+  const name = `settle_scratch_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name}"`);
+    const scratchUrl = new URL(databaseUrl);
+    scratchUrl.pathname = `/${name}`;
+    try {
+      return await fn(scratchUrl.toString());
+    } finally {
+      await admin.query(`drop database if exists "${name}" with (force)`);
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * SQL that would take a database built from the migrations to the current prisma/schema ("" when in sync).
+ * The migrations are replayed into a scratch database, which is then diffed against the schema files.
+ */
 export async function diffMigrationsToSchema(databaseUrl: string): Promise<string> {
-  return withSchemaEngine(databaseUrl, async (engine) => {
-    const result = await engine.diff({
-      from: { tag: "migrations", ...readMigrationsList() },
-      to: { tag: "schemaDatamodel", files: readSchemaFiles() },
-      script: true,
-      exitCode: null,
-      filters: noFilter,
+  return withScratchDatabase(databaseUrl, async (scratchUrl) => {
+    await applyMigrations(scratchUrl);
+    return withSchemaEngine(scratchUrl, async (engine) => {
+      const result = await engine.diff({
+        from: { tag: "schemaDatasource", files: readSchemaFiles(), configDir: projectRoot },
+        to: { tag: "schemaDatamodel", files: readSchemaFiles() },
+        script: true,
+        exitCode: null,
+        filters: noFilter,
+      });
+      const sql = (result.stdout ?? "").trim();
+      return sql === "-- This is an empty migration." ? "" : sql;
     });
-    return (result.stdout ?? "").trim();
   });
 }

@@ -30,10 +30,27 @@ function hydrateBinarySymlinks(): void {
   if (result.status !== 0) throw new Error("could not prepare the embedded PostgreSQL binaries");
 }
 
+async function isServing(url: string): Promise<boolean> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function startLocalPostgres(options: { dataDir: string; port: number; log?: (line: string) => void }): Promise<LocalPostgres> {
-  if (process.platform === "linux" && process.arch === "x64") hydrateBinarySymlinks();
   const user = "postgres";
   const password = "postgres";
+  const urlFor = (database: string) => `postgresql://${user}:${password}@127.0.0.1:${options.port}/${database}`;
+  // Another Settle process (npm start, a second terminal) already runs this server: share it, don't stop it.
+  if (await isServing(urlFor("postgres"))) {
+    return { adminUrl: urlFor("postgres"), urlFor, port: options.port, stop: async () => {} };
+  }
+  if (process.platform === "linux" && process.arch === "x64") hydrateBinarySymlinks();
   const isNew = !existsSync(path.join(options.dataDir, "PG_VERSION"));
   mkdirSync(path.dirname(options.dataDir), { recursive: true });
   const server = new EmbeddedPostgres({
@@ -50,7 +67,6 @@ export async function startLocalPostgres(options: { dataDir: string; port: numbe
   });
   if (isNew) await server.initialise();
   await server.start();
-  const urlFor = (database: string) => `postgresql://${user}:${password}@127.0.0.1:${options.port}/${database}`;
   return {
     adminUrl: urlFor("postgres"),
     urlFor,
