@@ -158,6 +158,12 @@ export class Engine {
     this.ensurePayoutSchedule();
   }
 
+  /** Re-derives caches after the store was wiped. */
+  afterReset(): void {
+    this.pendingBalanceTransactions.clear();
+    this.ensurePayoutSchedule();
+  }
+
   onEvent(listener: EventListener): void {
     this.listeners.push(listener);
   }

@@ -1,15 +1,15 @@
 // Entry point for typescript-json-schema: the stripe@23 resource types the sandbox renders.
-import type { PaymentIntent } from "stripe/cjs/resources/PaymentIntents.js";
-import type { PaymentMethod } from "stripe/cjs/resources/PaymentMethods.js";
-import type { Charge } from "stripe/cjs/resources/Charges.js";
-import type { Refund } from "stripe/cjs/resources/Refunds.js";
-import type { Dispute } from "stripe/cjs/resources/Disputes.js";
-import type { BalanceTransaction } from "stripe/cjs/resources/BalanceTransactions.js";
-import type { Balance } from "stripe/cjs/resources/Balance.js";
-import type { Payout } from "stripe/cjs/resources/Payouts.js";
-import type { Event } from "stripe/cjs/resources/Events.js";
-import type { WebhookEndpoint } from "stripe/cjs/resources/WebhookEndpoints.js";
-import type { Customer } from "stripe/cjs/resources/Customers.js";
+import type { PaymentIntent } from "../../../../node_modules/stripe/cjs/resources/PaymentIntents.js";
+import type { PaymentMethod } from "../../../../node_modules/stripe/cjs/resources/PaymentMethods.js";
+import type { Charge } from "../../../../node_modules/stripe/cjs/resources/Charges.js";
+import type { Refund } from "../../../../node_modules/stripe/cjs/resources/Refunds.js";
+import type { Dispute } from "../../../../node_modules/stripe/cjs/resources/Disputes.js";
+import type { BalanceTransaction } from "../../../../node_modules/stripe/cjs/resources/BalanceTransactions.js";
+import type { Balance } from "../../../../node_modules/stripe/cjs/resources/Balance.js";
+import type { Payout } from "../../../../node_modules/stripe/cjs/resources/Payouts.js";
+import type { Event } from "../../../../node_modules/stripe/cjs/resources/Events.js";
+import type { WebhookEndpoint } from "../../../../node_modules/stripe/cjs/resources/WebhookEndpoints.js";
+import type { Customer } from "../../../../node_modules/stripe/cjs/resources/Customers.js";
 
 export interface SandboxResources {
   payment_intent: PaymentIntent;
