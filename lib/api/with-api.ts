@@ -1,0 +1,270 @@
+// The one wrapper every API route handler goes through: request id, authentication (secret key or
+// dashboard session), tenant from the credential, body/query parsing, card-data refusal, idempotency,
+// Stripe-style errors, structured logging. A handler is: a wrapper, a parse, one call, a response.
+import { randomBytes } from "node:crypto";
+import type { z } from "zod";
+import { authenticateApiKey } from "@/lib/auth/api-keys";
+import { can, type Capability } from "@/lib/auth/roles";
+import { allows, type ApiResource } from "@/lib/auth/scopes";
+import { getDashboardUser, type DashboardUser } from "@/lib/auth/session";
+import type { Actor } from "@/lib/compliance/record-audit-event";
+import type { Tx } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
+import { isValidIdempotencyKey, requestFingerprint } from "@/lib/idempotency/fingerprint";
+import { runIdempotentAtomic, runIdempotentExternal, type StoredResponse } from "@/lib/idempotency/run-idempotent";
+import { logger } from "@/lib/log/logger";
+import { findCardData } from "./card-data";
+import { AppError, errorBody } from "./errors";
+import { zodToAppError } from "./zod-errors";
+
+type AuthMode = "secret-key" | "session" | "none";
+
+export type ApiOptions<TBody extends z.ZodType | undefined, TQuery extends z.ZodType | undefined> = {
+  auth: AuthMode;
+  /** For secret keys: the resource and access a restricted key needs. */
+  scope?: { resource: ApiResource; access: "read" | "write" };
+  /** For sessions: the dashboard capability the user's role needs. */
+  capability?: Capability;
+  body?: TBody;
+  query?: TQuery;
+  /**
+   * "atomic": the handler gets `tx`; key record, effect and response commit together (local work).
+   * "external": the key is claimed first, then the handler runs (it calls out, e.g. to the PSP).
+   * Mutating calls with secret keys must choose one; session calls rely on the Origin check instead.
+   */
+  idempotency?: "atomic" | "external";
+  /** HTTP status of a successful response. */
+  successStatus?: number;
+};
+
+export type ApiContext<TBody, TQuery> = {
+  request: Request;
+  requestId: string;
+  params: Record<string, string>;
+  body: TBody;
+  query: TQuery;
+  merchantId: string;
+  actor: Actor;
+  /** Set for session-authenticated calls. */
+  user: DashboardUser | null;
+  idempotencyKey: string | null;
+  /** Set when `idempotency: "atomic"`: do every write through it. */
+  tx: Tx;
+};
+
+type RouteContext = { params?: Promise<Record<string, string | string[]>> };
+type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export function newRequestId(): string {
+  return `req_${randomBytes(12).toString("base64url")}`;
+}
+
+/** Serialises with bigint support: safe integers as numbers, larger as strings. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    typeof v === "bigint" ? (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()) : v,
+  );
+}
+
+function jsonResponse(status: number, body: string, requestId: string, extra: Record<string, string> = {}): Response {
+  return new Response(body, {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "request-id": requestId, "cache-control": "no-store", ...extra },
+  });
+}
+
+async function readBodyText(request: Request, limitBytes: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > limitBytes) throw new AppError("body_too_large", `Request bodies are limited to ${limitBytes} bytes.`);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limitBytes) {
+      await reader.cancel().catch(() => {});
+      throw new AppError("body_too_large", `Request bodies are limited to ${limitBytes} bytes.`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseJsonBody(request: Request, text: string): unknown {
+  if (text.trim() === "") return {};
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) {
+    throw new AppError("unsupported_content_type", "Send the request body as JSON with 'Content-Type: application/json'.");
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("invalid_json", "The request body is not valid JSON.");
+  }
+}
+
+function bearer(request: Request): string | null {
+  const header = request.headers.get("authorization");
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1] ?? null;
+}
+
+function clientIp(request: Request): string | null {
+  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || request.headers.get("x-real-ip") || null;
+}
+
+/** Cookie-authenticated calls that change things must come from our own pages. */
+function assertSameOrigin(request: Request): void {
+  const site = request.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") {
+    throw new AppError("cross_site_request", "Cross-site requests are not allowed with a dashboard session.");
+  }
+  const origin = request.headers.get("origin");
+  if (!origin) {
+    throw new AppError("cross_site_request", "Requests with a dashboard session must carry an Origin header.");
+  }
+  const own = new URL(request.url).origin;
+  const configured = new URL(getEnv().APP_URL).origin;
+  const host = request.headers.get("host");
+  const hostOrigin = host ? `${new URL(request.url).protocol}//${host}` : own;
+  if (origin !== own && origin !== configured && origin !== hostOrigin) {
+    throw new AppError("cross_site_request", "Cross-site requests are not allowed with a dashboard session.");
+  }
+}
+
+function queryObject(url: URL): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of url.searchParams) out[key] = value;
+  return out;
+}
+
+async function resolveParams(context: RouteContext | undefined): Promise<Record<string, string>> {
+  const raw = (await context?.params) ?? {};
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
+}
+
+export function withApi<TBody extends z.ZodType | undefined = undefined, TQuery extends z.ZodType | undefined = undefined, TResult = unknown>(
+  options: ApiOptions<TBody, TQuery>,
+  handler: (context: ApiContext<Infer<TBody>, Infer<TQuery>>) => Promise<TResult>,
+) {
+  return async function apiRoute(request: Request, routeContext?: RouteContext): Promise<Response> {
+    const started = performance.now();
+    const requestId = newRequestId();
+    const url = new URL(request.url);
+    let merchantId: string | undefined;
+    let status = 500;
+    try {
+      const env = getEnv();
+      const method = request.method.toUpperCase();
+      const mutating = MUTATING.has(method);
+
+      // 1. Who is calling; the tenant comes from the credential only.
+      let actor: Actor;
+      let user: DashboardUser | null = null;
+      if (options.auth === "secret-key") {
+        const key = await authenticateApiKey(bearer(request));
+        merchantId = key.merchantId;
+        actor = { type: "api_key", id: key.apiKeyId, ip: clientIp(request), userAgent: request.headers.get("user-agent"), requestId };
+        if (options.scope && !allows(key.scopes, options.scope.resource, options.scope.access)) {
+          throw new AppError(
+            "permission_denied",
+            `The provided key does not have the required permissions for this endpoint: ${options.scope.resource} (${options.scope.access}).`,
+          );
+        }
+      } else if (options.auth === "session") {
+        if (mutating) assertSameOrigin(request);
+        user = await getDashboardUser();
+        if (!user) throw new AppError("authentication_required", "Sign in to continue.");
+        merchantId = user.merchantId;
+        actor = { type: "user", id: user.id, ip: clientIp(request), userAgent: request.headers.get("user-agent"), requestId };
+        if (options.capability && !can(user.role, options.capability)) {
+          throw new AppError("permission_denied", `Your role (${user.role}) cannot do this.`);
+        }
+      } else {
+        actor = { type: "system", id: "anonymous", requestId };
+      }
+
+      // 2. Input: size, type, JSON, no card data, schema (unknown fields rejected).
+      let rawBody: unknown = undefined;
+      let body: unknown = undefined;
+      if (mutating) {
+        const text = await readBodyText(request, env.API_BODY_LIMIT_BYTES);
+        rawBody = parseJsonBody(request, text);
+        const cardData = findCardData(rawBody);
+        if (cardData) {
+          throw new AppError(
+            "card_data_not_allowed",
+            "Card numbers and security codes must never be sent to Settle. Collect card details with the PSP's hosted fields and send the payment method token (pm_…).",
+            { param: cardData },
+          );
+        }
+        if (options.body) {
+          const parsed = options.body.safeParse(rawBody);
+          if (!parsed.success) throw zodToAppError(parsed.error);
+          body = parsed.data;
+        } else if (rawBody && typeof rawBody === "object" && Object.keys(rawBody).length > 0) {
+          const [first] = Object.keys(rawBody);
+          throw new AppError("parameter_unknown", `Received unknown parameter: ${first}`, { param: first });
+        }
+      }
+      let query: unknown = undefined;
+      if (options.query) {
+        const parsed = options.query.safeParse(queryObject(url));
+        if (!parsed.success) throw zodToAppError(parsed.error);
+        query = parsed.data;
+      }
+      const params = await resolveParams(routeContext);
+
+      // 3. Idempotency for mutating calls.
+      const headerKey = request.headers.get("idempotency-key");
+      if (options.idempotency && mutating) {
+        if (headerKey === null) {
+          throw new AppError("idempotency_key_missing", "This request needs an 'Idempotency-Key' header (1–255 printable characters), e.g. a UUID.");
+        }
+        if (!isValidIdempotencyKey(headerKey)) {
+          throw new AppError("idempotency_key_invalid", "The Idempotency-Key must be 1–255 printable ASCII characters without spaces.");
+        }
+      }
+      const successStatus = options.successStatus ?? 200;
+      const run = async (tx?: Tx): Promise<StoredResponse> => {
+        const result = await handler({
+          request, requestId, params, merchantId: merchantId!, actor, user,
+          body: body as Infer<TBody>, query: query as Infer<TQuery>, idempotencyKey: headerKey, tx: tx as Tx,
+        });
+        return { status: successStatus, body: toJson(result) };
+      };
+
+      let outcome: StoredResponse & { replayed?: boolean };
+      if (options.idempotency && mutating && headerKey) {
+        const scope = {
+          merchantId: merchantId!,
+          endpoint: `${method} ${url.pathname}`,
+          key: headerKey,
+          fingerprint: requestFingerprint(method, url.pathname, rawBody),
+          requestId,
+        };
+        outcome = options.idempotency === "atomic" ? await runIdempotentAtomic(scope, run) : await runIdempotentExternal(scope, () => run());
+      } else {
+        outcome = await run();
+      }
+      status = outcome.status;
+      return jsonResponse(outcome.status, outcome.body, requestId, outcome.replayed ? { "idempotent-replayed": "true" } : {});
+    } catch (error) {
+      const appError =
+        error instanceof AppError ? error : new AppError("internal_error", "An unexpected error occurred on Settle's side. It has been logged with the request id.");
+      status = appError.status;
+      if (!(error instanceof AppError)) logger.error({ err: error, requestId, merchantId, path: url.pathname }, "unhandled API error");
+      return jsonResponse(appError.status, toJson(errorBody(appError, requestId)), requestId);
+    } finally {
+      logger.info(
+        { requestId, merchantId, method: request.method, path: url.pathname, status, latencyMs: Math.round(performance.now() - started) },
+        "api request",
+      );
+    }
+  };
+}

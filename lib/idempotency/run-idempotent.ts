@@ -1,0 +1,179 @@
+// Stripe-style idempotency for mutating API calls (and the IETF Idempotency-Key draft):
+// same key + same request → the first response, byte for byte; same key + other request → 422;
+// same key while the first is running → 409. Validation failures never reach here, so are not stored.
+import { createHash } from "node:crypto";
+import { AppError, errorBody } from "@/lib/api/errors";
+import { db, type Tx } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
+
+export type StoredResponse = { status: number; body: string };
+export type IdempotentOutcome = StoredResponse & { replayed: boolean };
+
+export type IdempotencyScope = {
+  merchantId: string;
+  endpoint: string;
+  key: string;
+  fingerprint: string;
+  requestId: string;
+};
+
+/** An in-progress key whose request has not finished in this long may be resumed by a retry. */
+const STALE_LOCK_MS = 60_000;
+
+function lockId(scope: IdempotencyScope): bigint {
+  const digest = createHash("sha256").update(`${scope.merchantId}\n${scope.endpoint}\n${scope.key}`).digest();
+  return digest.readBigInt64BE(0);
+}
+
+async function tryLock(tx: Tx, scope: IdempotencyScope): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(${lockId(scope)}) as locked`;
+  return rows[0]?.locked === true;
+}
+
+function inUse(): AppError {
+  return new AppError(
+    "idempotency_key_in_use",
+    "A request with this Idempotency-Key is still being processed. Retry once it has finished.",
+  );
+}
+
+async function findExisting(tx: Tx, scope: IdempotencyScope) {
+  return tx.idempotencyKey.findUnique({
+    where: { merchantId_endpoint_key: { merchantId: scope.merchantId, endpoint: scope.endpoint, key: scope.key } },
+    select: { id: true, fingerprint: true, status: true, responseStatus: true, responseBody: true, lockedAt: true },
+  });
+}
+
+function checkFingerprint(existing: { fingerprint: string }, scope: IdempotencyScope): void {
+  if (existing.fingerprint !== scope.fingerprint) {
+    throw new AppError(
+      "idempotency_key_reused",
+      "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than the one used on the original request.",
+    );
+  }
+}
+
+function expiresAt(): Date {
+  return new Date(Date.now() + getEnv().IDEMPOTENCY_KEY_TTL_HOURS * 3_600_000);
+}
+
+/** Errors that are the request's answer (stored and replayed), as opposed to transient failures. */
+function isFinalError(error: unknown): error is AppError {
+  return error instanceof AppError && !["lock_timeout", "psp_unavailable", "internal_error", "idempotency_key_in_use"].includes(error.code);
+}
+
+async function storeFinalError(scope: IdempotencyScope, error: AppError): Promise<StoredResponse> {
+  const response = { status: error.status, body: JSON.stringify(errorBody(error, scope.requestId)) };
+  await db().$transaction(async (tx) => {
+    if (!(await tryLock(tx, scope))) throw inUse();
+    await tx.idempotencyKey.upsert({
+      where: { merchantId_endpoint_key: { merchantId: scope.merchantId, endpoint: scope.endpoint, key: scope.key } },
+      create: {
+        merchantId: scope.merchantId, endpoint: scope.endpoint, key: scope.key, fingerprint: scope.fingerprint,
+        status: "completed", responseStatus: response.status, responseBody: response.body, requestId: scope.requestId,
+        completedAt: new Date(), expiresAt: expiresAt(),
+      },
+      update: { status: "completed", responseStatus: response.status, responseBody: response.body, completedAt: new Date(), lockedAt: null },
+    });
+  });
+  return response;
+}
+
+/**
+ * For local work (ledger transfers): the key record, the business effect and the stored response
+ * commit in one database transaction. `work` must do all its writes through the given `tx`.
+ */
+export async function runIdempotentAtomic(
+  scope: IdempotencyScope,
+  work: (tx: Tx) => Promise<StoredResponse>,
+): Promise<IdempotentOutcome> {
+  try {
+    return await db().$transaction(
+      async (tx) => {
+        if (!(await tryLock(tx, scope))) throw inUse();
+        const existing = await findExisting(tx, scope);
+        if (existing) {
+          checkFingerprint(existing, scope);
+          if (existing.status === "completed") return { status: existing.responseStatus!, body: existing.responseBody!, replayed: true };
+          throw inUse();
+        }
+        const response = await work(tx);
+        await tx.idempotencyKey.create({
+          data: {
+            merchantId: scope.merchantId, endpoint: scope.endpoint, key: scope.key, fingerprint: scope.fingerprint,
+            status: "completed", responseStatus: response.status, responseBody: response.body, requestId: scope.requestId,
+            completedAt: new Date(), expiresAt: expiresAt(),
+          },
+          select: { id: true },
+        });
+        return { ...response, replayed: false };
+      },
+      { timeout: 30_000, maxWait: 10_000 },
+    );
+  } catch (error) {
+    if (isFinalError(error) && !["idempotency_key_reused"].includes(error.code)) {
+      return { ...(await storeFinalError(scope, error)), replayed: false };
+    }
+    throw error;
+  }
+}
+
+/**
+ * For work that calls out (the PSP): the key is recorded as in progress and committed first, the work
+ * runs (committing its own recovery points), then the response is stored. A crash in between leaves the
+ * key in progress; a retry after STALE_LOCK_MS resumes it, and the work must be safe to run again.
+ */
+export async function runIdempotentExternal(
+  scope: IdempotencyScope,
+  work: () => Promise<StoredResponse>,
+): Promise<IdempotentOutcome> {
+  const claimed = await db().$transaction(async (tx) => {
+    if (!(await tryLock(tx, scope))) throw inUse();
+    const existing = await findExisting(tx, scope);
+    if (existing) {
+      checkFingerprint(existing, scope);
+      if (existing.status === "completed") return { status: existing.responseStatus!, body: existing.responseBody!, replayed: true } as const;
+      if (existing.lockedAt && Date.now() - existing.lockedAt.getTime() < STALE_LOCK_MS) throw inUse();
+      await tx.idempotencyKey.update({ where: { id: existing.id }, data: { lockedAt: new Date(), requestId: scope.requestId } });
+      return null;
+    }
+    await tx.idempotencyKey.create({
+      data: {
+        merchantId: scope.merchantId, endpoint: scope.endpoint, key: scope.key, fingerprint: scope.fingerprint,
+        status: "in_progress", requestId: scope.requestId, lockedAt: new Date(), expiresAt: expiresAt(),
+      },
+      select: { id: true },
+    });
+    return null;
+  });
+  if (claimed) return claimed;
+
+  const where = { merchantId_endpoint_key: { merchantId: scope.merchantId, endpoint: scope.endpoint, key: scope.key } };
+  let response: StoredResponse;
+  try {
+    response = await work();
+  } catch (error) {
+    if (isFinalError(error)) return { ...(await storeFinalError(scope, error)), replayed: false };
+    // Transient: unlock so the client's retry resumes the work at once.
+    await db().idempotencyKey.update({ where, data: { lockedAt: null } }).catch(() => {});
+    throw error;
+  }
+  await db().idempotencyKey.update({
+    where,
+    data: { status: "completed", responseStatus: response.status, responseBody: response.body, completedAt: new Date(), lockedAt: null },
+  });
+  return { ...response, replayed: false };
+}
+
+/** Deletes expired keys in bounded batches; returns how many were removed. */
+export async function purgeExpiredIdempotencyKeys(batchSize = 5_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await db().$executeRaw`
+      delete from idempotency_keys where id in (
+        select id from idempotency_keys where expires_at < now() limit ${batchSize}
+      )`;
+    total += deleted;
+    if (deleted < batchSize) return total;
+  }
+}

@@ -1,0 +1,45 @@
+// Readiness: the database answers, every migration folder is applied, and registered checks pass.
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { sqlPool } from "@/lib/db/client";
+
+export type CheckResult = { ok: boolean; detail?: string };
+export type ReadinessReport = { ready: boolean; checks: Record<string, CheckResult> };
+
+const migrationsDir = path.join(process.cwd(), "prisma/migrations");
+
+async function checkDatabase(): Promise<CheckResult> {
+  await sqlPool().query("select 1");
+  return { ok: true };
+}
+
+async function checkMigrations(): Promise<CheckResult> {
+  const expected = readdirSync(migrationsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const { rows } = await sqlPool().query<{ migration_name: string }>(
+    "select migration_name from _prisma_migrations where finished_at is not null and rolled_back_at is null",
+  );
+  const applied = new Set(rows.map((row) => row.migration_name));
+  const pending = expected.filter((name) => !applied.has(name));
+  return pending.length ? { ok: false, detail: `pending migrations: ${pending.join(", ")}` } : { ok: true };
+}
+
+/** Other domains add checks here (ledger balance alerts, queue depth, PSP circuit). */
+const extraChecks = new Map<string, () => Promise<CheckResult>>();
+export function registerReadinessCheck(name: string, check: () => Promise<CheckResult>): void {
+  extraChecks.set(name, check);
+}
+
+async function safely(check: () => Promise<CheckResult>): Promise<CheckResult> {
+  try {
+    return await check();
+  } catch (error) {
+    return { ok: false, detail: error instanceof Error ? error.message.slice(0, 200) : "check failed" };
+  }
+}
+
+export async function getReadiness(): Promise<ReadinessReport> {
+  const entries: [string, () => Promise<CheckResult>][] = [["database", checkDatabase], ["migrations", checkMigrations], ...extraChecks];
+  const results = await Promise.all(entries.map(async ([name, check]) => [name, await safely(check)] as const));
+  const checks = Object.fromEntries(results);
+  return { ready: results.every(([, result]) => result.ok), checks };
+}
