@@ -219,32 +219,37 @@ export class WebhookDispatcher {
   /** Delivers everything pending now (one attempt per delivery per call) and waits for the results. */
   async flush(): Promise<{ attempted: number; delivered: number; failed: number; pending: number }> {
     this.releaseHeldIfFull(true);
-    const attemptedIds = new Set<string>();
-    for (let round = 0; round < 100; round++) {
-      const candidates = [...this.store.deliveries.values()].filter((d) => d.status === "pending" && !attemptedIds.has(d.id));
-      if (candidates.length === 0 && this.inFlight.size === 0) break;
+    const attemptsAtStart = new Map<string, number>();
+    for (let round = 0; round < 10_000; round++) {
       const now = this.clock.nowMs();
-      for (const delivery of candidates) {
-        attemptedIds.add(delivery.id);
+      for (const delivery of this.store.deliveries.values()) {
+        if (delivery.status !== "pending" || attemptsAtStart.has(delivery.id)) continue;
+        attemptsAtStart.set(delivery.id, delivery.attempts.length);
         if (delivery.nextAt > now) {
           delivery.nextAt = now;
           this.store.putDelivery(delivery);
         }
       }
+      const waiting = [...attemptsAtStart].some(([id, count]) => {
+        const delivery = this.store.deliveries.get(id);
+        return delivery !== undefined && delivery.status === "pending" && delivery.attempts.length === count;
+      });
+      if (!waiting && this.inFlight.size === 0) break;
       this.pump();
-      await Promise.all([...this.inFlight.values()]);
+      if (this.inFlight.size > 0) await Promise.race([...this.inFlight.values()]);
+      else await new Promise((resolve) => setImmediate(resolve));
     }
     let delivered = 0;
     let failed = 0;
     let pending = 0;
-    for (const id of attemptedIds) {
+    for (const id of attemptsAtStart.keys()) {
       const delivery = this.store.deliveries.get(id);
       if (!delivery) continue;
       if (delivery.status === "delivered") delivered++;
       else if (delivery.status === "failed") failed++;
       else pending++;
     }
-    return { attempted: attemptedIds.size, delivered, failed, pending };
+    return { attempted: attemptsAtStart.size, delivered, failed, pending };
   }
 
   resend(eventId: string, target?: string): Delivery[] {
