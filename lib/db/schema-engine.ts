@@ -65,6 +65,9 @@ export async function withSchemaEngine<T>(databaseUrl: string, fn: (engine: Wasm
 }
 
 const PG_CHAR_OID = 18;
+const CHAR_COLUMNS = Symbol("charColumns");
+/** ColumnTypeEnum.Character of @prisma/driver-adapter-utils. */
+const COLUMN_TYPE_CHARACTER = 6;
 const PG_TEXT_OID = 25;
 let charPatched = false;
 
@@ -79,12 +82,39 @@ function presentCharColumnsAsText(): void {
   const pg = require("pg") as { Result: { prototype: { addFields(fields: { dataTypeID: number }[]): void } } };
   const original = pg.Result.prototype.addFields;
   pg.Result.prototype.addFields = function addFields(fields) {
-    for (const field of fields) if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
+    const charColumns: boolean[] = [];
+    for (const field of fields) {
+      charColumns.push(field.dataTypeID === PG_CHAR_OID);
+      if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
+    }
+    // Remembered on the rows array, which the adapter hands back as is: see presentCharColumnsAsCharacter.
+    Object.defineProperty((this as unknown as { rows: unknown[] }).rows, CHAR_COLUMNS, { value: charColumns });
     return original.call(this, fields);
   };
 }
 
-type ScriptAdapter = { executeScript(script: string): Promise<void>; underlyingDriver(): { query(sql: string): Promise<unknown> }; onError(error: unknown): never };
+type ScriptAdapter = {
+  executeScript(script: string): Promise<void>;
+  queryRaw(query: unknown): Promise<{ columnTypes: number[]; rows: unknown[] }>;
+  underlyingDriver(): { query(sql: string): Promise<unknown> };
+  onError(error: unknown): never;
+};
+
+/**
+ * The describer reads pg_constraint.contype of CHECK constraints and constraint triggers with a
+ * "char" getter, which fails on a Text column (a panic). Report those columns as Character instead.
+ */
+function presentCharColumnsAsCharacter(target: ScriptAdapter): void {
+  const queryRaw = target.queryRaw.bind(target);
+  target.queryRaw = async (query: unknown) => {
+    const result = await queryRaw(query);
+    const charColumns = (result.rows as unknown as { [CHAR_COLUMNS]?: boolean[] })[CHAR_COLUMNS];
+    charColumns?.forEach((isChar, index) => {
+      if (isChar) result.columnTypes[index] = COLUMN_TYPE_CHARACTER;
+    });
+    return result;
+  };
+}
 
 /**
  * The pg adapter runs a migration script by splitting it on every ";" — inside comments, strings and
@@ -94,6 +124,7 @@ type ScriptAdapter = { executeScript(script: string): Promise<void>; underlyingD
 function wholeScriptFactory(inner: PrismaPg): PrismaPg {
   const patch = <T>(adapter: T): T => {
     const target = adapter as unknown as ScriptAdapter;
+    presentCharColumnsAsCharacter(target);
     target.executeScript = async (script: string) => {
       try {
         await target.underlyingDriver().query(script);
