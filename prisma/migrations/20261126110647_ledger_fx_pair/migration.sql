@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ledger_transactions" ADD COLUMN     "fx_pair" TEXT;
