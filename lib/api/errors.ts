@@ -39,6 +39,8 @@ export const ERROR_CODES = {
   currency_mismatch: { status: 422, type: "invalid_request_error" },
   /** A cross-currency movement needs an FX rate that is not loaded. */
   fx_rate_missing: { status: 422, type: "invalid_request_error" },
+  /** A ledger posting reused an external reference that was posted with different entries. */
+  external_ref_conflict: { status: 409, type: "invalid_request_error" },
   /** The amount exceeds what may be captured or refunded. */
   amount_too_large: { status: 422, type: "invalid_request_error" },
   /** The PSP declined the card. */
