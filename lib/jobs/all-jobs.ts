@@ -1,0 +1,2 @@
+// Imports every module that registers jobs, so the worker knows them all.
+import "./job-registry";

@@ -1,0 +1,2 @@
+// Imports every module that registers demo seeders (ledger accounts, payments), so npm start seeds them all.
+import "@/lib/tenancy/seed-demo";

@@ -1,0 +1,125 @@
+// npm start — the whole system with nothing configured: PostgreSQL (DATABASE_URL or embedded), migrations,
+// demo data, the PSP sandbox (unless STRIPE_SECRET_KEY is set), the web app and the background worker.
+// Ctrl-C stops everything; the next start reuses .data/.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { dataDir, openDatabase } from "./lib/database";
+import { buildIfStale } from "./lib/next-build";
+import { ensurePrismaClient } from "./lib/prepare";
+import { loadOrCreateSecrets } from "./lib/secrets";
+
+const root = path.resolve(import.meta.dirname, "..");
+const dev = process.argv.includes("--dev");
+const started = Date.now();
+const say = (line: string) => console.log(`[settle] ${line}`);
+
+if (existsSync(path.join(root, ".env"))) process.loadEnvFile(path.join(root, ".env"));
+
+const secrets = loadOrCreateSecrets(dataDir);
+for (const [name, value] of Object.entries(secrets)) process.env[name] ??= value;
+const port = Number(process.env.PORT ?? 3000);
+process.env.PORT = String(port);
+process.env.APP_URL ??= `http://localhost:${port}`;
+process.env.NEXTAUTH_URL ??= process.env.APP_URL;
+process.env.NEXTAUTH_SECRET ??= process.env.AUTH_SECRET;
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+const useSandbox = !process.env.STRIPE_SECRET_KEY;
+const pspPort = Number(process.env.PSP_SANDBOX_PORT ?? 12111);
+if (useSandbox) process.env.PSP_SANDBOX_URL ??= `http://127.0.0.1:${pspPort}`;
+process.env.PSP_SANDBOX_DATA_DIR ??= path.join(dataDir, "psp");
+process.env.PSP_WEBHOOK_URL ??= `http://127.0.0.1:${port}/api/webhooks/stripe`;
+
+say("starting PostgreSQL…");
+const database = await openDatabase();
+process.env.DATABASE_URL = database.url;
+say(`database ready (${database.local ? "embedded, data in .data/postgres" : "DATABASE_URL"})`);
+
+ensurePrismaClient(root);
+const { getEnv } = await import("../lib/env");
+getEnv(); // stop here, naming the variable, if the configuration is wrong
+const { applyMigrations } = await import("../lib/db/schema-engine");
+const applied = await applyMigrations(database.url);
+say(applied.length ? `applied ${applied.length} migration(s)` : "migrations up to date");
+await import("../lib/jobs/all-seeders");
+const { seedDemo, DEMO_USERS } = await import("../lib/tenancy/seed-demo");
+const seeded = await seedDemo();
+say(seeded.created ? "demo data created" : "demo data already present");
+const { closeDb } = await import("../lib/db/client");
+await closeDb();
+
+const children: ChildProcess[] = [];
+function run(name: string, args: string[]): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd: root, env: process.env, stdio: ["ignore", "inherit", "inherit"] });
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      say(`${name} exited (${signal ?? code}); stopping everything`);
+      void stop(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+const tsx = path.join(root, "node_modules/tsx/dist/cli.mjs");
+const next = path.join(root, "node_modules/next/dist/bin/next");
+
+try {
+  if (useSandbox) run("PSP sandbox", [tsx, "scripts/psp-sandbox.ts"]);
+  if (!dev) buildIfStale(root, process.env, say);
+  run("web app", [next, dev ? "dev" : "start", "-p", String(port), "-H", "127.0.0.1"]);
+  run("worker", [tsx, "scripts/worker.ts"]);
+  await waitForHttp(`http://127.0.0.1:${port}/api/health`, 120_000);
+} catch (error) {
+  say(`start-up failed: ${(error as Error).message}`);
+  await stop(1);
+}
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+console.log(`
+  Settle is running (${seconds}s): ${process.env.APP_URL}
+  PSP: ${useSandbox ? `sandbox at ${process.env.PSP_SANDBOX_URL}` : "Stripe (STRIPE_SECRET_KEY)"}
+
+  Demo sign-ins:
+${DEMO_USERS.map((user) => `    ${user.role.padEnd(7)} ${user.email.padEnd(26)} ${user.password}`).join("\n")}
+
+  Ctrl-C stops everything.
+`);
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
+}
+
+let stopping = false;
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  say("stopping…");
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const force = setTimeout(() => child.kill("SIGKILL"), 15_000);
+          child.once("exit", () => {
+            clearTimeout(force);
+            resolve();
+          });
+          child.kill("SIGTERM");
+        }),
+    ),
+  );
+  await database.stop();
+  say("stopped");
+  process.exit(code);
+}
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));

@@ -1,0 +1,36 @@
+// Background worker: runs every registered job from a durable PostgreSQL queue (pg-boss).
+// Stops taking jobs on SIGTERM/SIGINT and lets running ones finish.
+import PgBoss from "pg-boss";
+import { closeDb } from "../lib/db/client";
+import { getEnv } from "../lib/env";
+import { listJobs } from "../lib/jobs/job-registry";
+import { logger } from "../lib/log/logger";
+import "../lib/jobs/all-jobs";
+
+const env = getEnv();
+const boss = new PgBoss({ connectionString: env.DATABASE_URL, max: 5, schema: "pgboss" });
+boss.on("error", (error) => logger.error({ err: error }, "job queue error"));
+await boss.start();
+
+for (const job of listJobs()) {
+  await boss.createQueue(job.name, { name: job.name, retryLimit: job.retryLimit ?? 5, retryBackoff: true, retryDelay: 5 });
+  await boss.work(job.name, { batchSize: 1 }, async ([message]) => {
+    const started = performance.now();
+    const result = await job.handler(message?.data);
+    logger.info({ job: job.name, latencyMs: Math.round(performance.now() - started), result }, "job done");
+  });
+  if (job.cron) await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
+}
+logger.info({ jobs: listJobs().map((job) => job.name) }, "worker started");
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "worker stopping");
+  await boss.stop({ graceful: true, timeout: 20_000 });
+  await closeDb();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void stop("SIGTERM"));
+process.on("SIGINT", () => void stop("SIGINT"));
