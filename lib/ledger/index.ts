@@ -1,0 +1,64 @@
+// Public API of lib/ledger: import from "@/lib/ledger", not from its files.
+export { type AccountFacts, getAccountFacts } from "./account-facts";
+export { accountFromRow, toAccountDto } from "./account-rows";
+export {
+  type LedgerAccount,
+  type TAccountDto,
+  type TCreateAccountRequest,
+  type TListAccountsQuery,
+  ZAccountDto,
+  ZCreateAccountRequest,
+  ZListAccountsQuery,
+} from "./account.types";
+export {
+  ACCOUNT_STATUSES,
+  ACCOUNT_TYPES,
+  type AccountStatus,
+  type AccountType,
+  API_ACCOUNT_PURPOSES,
+  CHART_CODES,
+  CHART_OF_ACCOUNTS,
+  type ChartCode,
+  normalSideOf,
+  type Side,
+} from "./chart-of-accounts";
+export { createAccount, type CreateAccountInput } from "./create-account";
+export { createTransfer, type CreateTransferInput, createTransferNow, toTransferDto } from "./create-transfer";
+export {
+  type TCreateTransferRequest,
+  type TListTransfersQuery,
+  type TransferRecord,
+  type TTransferDto,
+  ZCreateTransferRequest,
+  ZListTransfersQuery,
+  ZTransferDto,
+} from "./create-transfer.types";
+export { ensureMerchantAccounts, type MerchantAccountIds } from "./ensure-merchant-accounts";
+export { findAccount, getAccountOrThrow } from "./get-account";
+export { getLedgerHealth, type LedgerHealth, resolveLedgerAlert } from "./get-ledger-health";
+export { listAccounts } from "./list-accounts";
+export { getBalanceAsOf, listEntries, toEntryDto } from "./list-entries";
+export { type LedgerEntryRecord, type TEntryDto, type TListEntriesQuery, ZEntryDto, ZListEntriesQuery } from "./list-entries.types";
+export { getTransferOrThrow, listTransfers } from "./list-transfers";
+export { type FxConversion, postFxConversion, type PostFxConversionInput } from "./post-fx-conversion";
+export { assertBalanced, postTransaction, postTransactionNow } from "./post-transaction";
+export {
+  ENTRIES_PER_TRANSACTION_MAX,
+  type PostedEntry,
+  type PostedTransaction,
+  type TPostingEntry,
+  type TPostTransactionRequest,
+  ZPostTransactionRequest,
+} from "./post-transaction.types";
+export { reverseTransaction } from "./reverse-transaction";
+export {
+  type BalanceCheckpoint,
+  type BalanceCheckResult,
+  type BalanceMismatch,
+  getBalanceCheckpoint,
+  runBalanceCheck,
+  runBalanceCheckIncrement,
+  startBalanceCheckLoop,
+} from "./run-balance-check";
+export { setAccountStatus } from "./set-account-status";
+export { isRetryableSqlError, LEDGER_RETRY_ATTEMPTS_MAX, type SqlClient, withLedgerRetry } from "./sql";
