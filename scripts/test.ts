@@ -1,0 +1,120 @@
+// npm test — every test: type check, unit + integration (vitest, real PostgreSQL, real PSP sandbox over
+// HTTP) and end-to-end (Playwright in Chromium against a full `npm start` stack on test ports).
+// Ends with one line: "N passed, N failed, N skipped".
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { ensurePrismaClient } from "./lib/prepare";
+
+const root = path.resolve(import.meta.dirname, "..");
+const only = process.argv[2]; // optional: "unit" or "e2e"
+const resultsDir = path.join(root, "test-results");
+mkdirSync(resultsDir, { recursive: true });
+const tally = { passed: 0, failed: 0, skipped: 0 };
+const started = Date.now();
+const say = (line: string) => console.log(`\n[test] ${line}`);
+
+function bin(pkg: string, file: string): string {
+  return path.join(root, "node_modules", pkg, file);
+}
+
+ensurePrismaClient(root);
+
+// 1. Type check of the whole repository, tests included.
+if (!only) {
+  say("type check (tsc --noEmit)");
+  const tsc = spawnSync(process.execPath, [bin("typescript", "bin/tsc"), "--noEmit", "-p", "."], { cwd: root, stdio: "inherit" });
+  if (tsc.status === 0) tally.passed++;
+  else tally.failed++;
+}
+
+// 2. Unit and integration tests.
+if (!only || only === "unit") {
+  say("unit and integration tests (vitest)");
+  const output = path.join(resultsDir, "vitest.json");
+  rmSync(output, { force: true });
+  spawnSync(process.execPath, [bin("vitest", "vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${output}`], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "test" },
+  });
+  if (existsSync(output)) {
+    const report = JSON.parse(readFileSync(output, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; numFailedTestSuites: number; testResults: { status: string; assertionResults: unknown[] }[] };
+    tally.passed += report.numPassedTests;
+    tally.failed += report.numFailedTests;
+    tally.skipped += report.numPendingTests + report.numTodoTests;
+    // A file that failed to load has no test results of its own: count it as a failure.
+    tally.failed += report.testResults.filter((file) => file.status === "failed" && file.assertionResults.length === 0).length;
+  } else {
+    tally.failed++;
+  }
+}
+
+// 3. End-to-end tests against a full stack.
+if (!only || only === "e2e") {
+  say("end-to-end tests (Playwright + Chromium) against a fresh stack");
+  const dataDir = path.join(root, ".data/e2e");
+  rmSync(dataDir, { recursive: true, force: true });
+  const port = Number(process.env.E2E_PORT ?? 3200);
+  const stackEnv = {
+    ...process.env,
+    SETTLE_DATA_DIR: dataDir,
+    EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? "54350",
+    PORT: String(port),
+    PSP_SANDBOX_PORT: process.env.E2E_PSP_PORT ?? "12300",
+    APP_URL: `http://localhost:${port}`,
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+  } as NodeJS.ProcessEnv;
+  delete stackEnv.DATABASE_URL;
+  delete stackEnv.STRIPE_SECRET_KEY;
+  const stack = spawn(process.execPath, [bin("tsx", "dist/cli.mjs"), "scripts/start.ts"], { cwd: root, env: stackEnv, stdio: ["ignore", "inherit", "inherit"] });
+  const stackExited = new Promise<number | null>((resolve) => stack.on("exit", (code) => resolve(code)));
+  try {
+    const up = await waitUntilReady(`http://127.0.0.1:${port}/api/ready`, 300_000, stackExited);
+    if (!up) {
+      say("the stack did not start: counting the e2e suite as failed");
+      tally.failed++;
+    } else {
+      const output = path.join(resultsDir, "playwright.json");
+      rmSync(output, { force: true });
+      spawnSync(process.execPath, [bin("@playwright/test", "cli.js"), "test", "--reporter=list,json"], {
+        cwd: root,
+        stdio: "inherit",
+        env: { ...process.env, E2E_BASE_URL: `http://localhost:${port}`, PLAYWRIGHT_JSON_OUTPUT_NAME: output, PSP_SANDBOX_URL: `http://127.0.0.1:${stackEnv.PSP_SANDBOX_PORT}` },
+      });
+      if (existsSync(output)) {
+        const report = JSON.parse(readFileSync(output, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
+        tally.passed += report.stats.expected + report.stats.flaky;
+        tally.failed += report.stats.unexpected;
+        tally.skipped += report.stats.skipped;
+      } else {
+        tally.failed++;
+      }
+    }
+  } finally {
+    stack.kill("SIGTERM");
+    const timer = setTimeout(() => stack.kill("SIGKILL"), 30_000);
+    await stackExited;
+    clearTimeout(timer);
+  }
+}
+
+async function waitUntilReady(url: string, timeoutMs: number, exited: Promise<number | null>): Promise<boolean> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !gone) {
+    try {
+      if ((await fetch(url)).ok) return true;
+    } catch {
+      // not yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return false;
+}
+
+say(`finished in ${Math.round((Date.now() - started) / 1000)}s`);
+console.log(`${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped`);
+process.exit(tally.failed > 0 ? 1 : 0);
