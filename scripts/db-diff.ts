@@ -1,6 +1,6 @@
 // npm run db:diff -- <name> — write prisma/migrations/<timestamp>_<name>/migration.sql with the SQL that
 // takes the existing migrations to the current prisma/schema (uses a temporary shadow database).
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { diffMigrationsToSchema, migrationsDir } from "../lib/db/schema-engine";
 import { openDatabase } from "./lib/database";
@@ -10,6 +10,19 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
   console.error("usage: npm run db:diff -- <name>   (lowercase letters, digits and underscores)");
   process.exit(2);
 }
+// Several engineers may change the schema at once: one diff at a time, each against all migrations so far.
+const lockDir = path.join(migrationsDir, "..", "..", ".data", "db-diff.lock");
+mkdirSync(path.dirname(lockDir), { recursive: true });
+for (let waited = 0; ; waited += 500) {
+  try {
+    mkdirSync(lockDir);
+    break;
+  } catch {
+    if (waited > 120_000) throw new Error(`another db:diff holds ${lockDir} (remove it if stale)`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+process.on("exit", () => rmSync(lockDir, { recursive: true, force: true }));
 const database = await openDatabase();
 try {
   const sql = await diffMigrationsToSchema(database.url);
