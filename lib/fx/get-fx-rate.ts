@@ -53,7 +53,7 @@ export async function getFxRate(from: string, to: string, at: Date = new Date(),
     `SELECT DISTINCT ON (base, quote) base::text AS base, quote::text AS quote, rate::text AS rate, source, as_of
      FROM fx_rates
      WHERE base = ANY($1::text[]) AND quote = ANY($1::text[]) AND as_of <= $2::timestamptz
-     ORDER BY base, quote, as_of DESC`,
+     ORDER BY base, quote, as_of DESC, imported_at DESC, id DESC`,
     [currencies, at.toISOString()],
   );
   const oldestAllowed = options.maxAgeMs === undefined ? null : at.getTime() - options.maxAgeMs;

@@ -116,7 +116,7 @@ async function recordAlerts(mismatches: BalanceMismatch[]): Promise<number> {
      RETURNING id`,
     [JSON.stringify(rows)],
   );
-  for (const mismatch of mismatches.slice(0, 20)) logger.error({ mismatch: { ...mismatch, entrySeq: mismatch.entrySeq?.toString() } }, "ledger balance check mismatch");
+  for (const row of rows.slice(0, 20)) logger.error({ mismatch: row }, "ledger balance check mismatch");
   return inserted.length;
 }
 
