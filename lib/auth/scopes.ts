@@ -18,7 +18,7 @@ export const ACCESS_LEVELS = ["none", "read", "write"] as const;
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 
 export const ZScopes = z
-  .record(z.enum(API_RESOURCES), z.enum(ACCESS_LEVELS))
+  .partialRecord(z.enum(API_RESOURCES), z.enum(ACCESS_LEVELS))
   .describe("permission per resource: none, read or write");
 export type Scopes = Partial<Record<ApiResource, AccessLevel>>;
 

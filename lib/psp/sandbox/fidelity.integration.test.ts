@@ -30,6 +30,7 @@ const TYPE_TO_DEFINITION: Record<string, string> = {
 };
 
 function schemaErrors(object: { object: string }): string[] {
+  const objectType = object.object;
   const definition = TYPE_TO_DEFINITION[object.object];
   if (!definition) return [`no schema for ${object.object}`];
   let validate = validators.get(definition);
@@ -38,7 +39,7 @@ function schemaErrors(object: { object: string }): string[] {
     validators.set(definition, validate);
   }
   if (validate(object)) return [];
-  return (validate.errors ?? []).map((e) => `${object.object}${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+  return (validate.errors ?? []).map((e) => `${objectType}${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
 }
 
 // Keys present in the 2026-08 fixtures that the endive types no longer have (or have as optional fields the

@@ -22,7 +22,7 @@ async function countIntents(tag: string): Promise<number> {
 
 describe("idempotency", () => {
   it("replays the stored response for the same key and parameters", async () => {
-    const params = { amount: 1234, currency: "usd", confirm: true, payment_method: "pm_card_visa", allowed_payment_method_types: ["card"], metadata: { tag: "replay" } } as const;
+    const params = { amount: 1234, currency: "usd", confirm: true, payment_method: "pm_card_visa", allowed_payment_method_types: ["card"], metadata: { tag: "replay" } } satisfies Stripe.PaymentIntentCreateParams;
     const first = await h.stripe.paymentIntents.create(params, { idempotencyKey: "v1:payment:replay" });
     const second = await h.stripe.paymentIntents.create(params, { idempotencyKey: "v1:payment:replay" });
     expect(second.id).toBe(first.id);
@@ -33,7 +33,7 @@ describe("idempotency", () => {
   });
 
   it("replays a stored card decline too (402 is a result, not a validation error)", async () => {
-    const params = { amount: 1234, currency: "usd", confirm: true, payment_method: "pm_card_chargeDeclined", allowed_payment_method_types: ["card"], metadata: { tag: "decline-replay" } } as const;
+    const params = { amount: 1234, currency: "usd", confirm: true, payment_method: "pm_card_chargeDeclined", allowed_payment_method_types: ["card"], metadata: { tag: "decline-replay" } } satisfies Stripe.PaymentIntentCreateParams;
     const a = await expectStripeError(h.stripe.paymentIntents.create(params, { idempotencyKey: "v1:payment:decline" }));
     const b = await expectStripeError(h.stripe.paymentIntents.create(params, { idempotencyKey: "v1:payment:decline" }));
     expect((b.payment_intent as Stripe.PaymentIntent).id).toBe((a.payment_intent as Stripe.PaymentIntent).id);
@@ -104,7 +104,7 @@ describe("faults and SDK retries", () => {
   it("ambiguous timeout: the charge exists although the client saw an error; a retry with the same key replays it", async () => {
     const impatient = createStripeClient({ secretKey: "sk_test_settle", sandboxUrl: h.sandbox.url, maxNetworkRetries: 0, timeoutMs: 300 });
     await h.control.injectFault({ kind: "commit_drop", path: "/v1/payment_intents", method: "POST", count: 1, hangMs: 1200 });
-    const params = { amount: 2600, currency: "usd", confirm: true, payment_method: "pm_card_visa", allowed_payment_method_types: ["card"], metadata: { tag: "timeout" } } as const;
+    const params = { amount: 2600, currency: "usd", confirm: true, payment_method: "pm_card_visa", allowed_payment_method_types: ["card"], metadata: { tag: "timeout" } } satisfies Stripe.PaymentIntentCreateParams;
     const error = await expectStripeError(impatient.paymentIntents.create(params, { idempotencyKey: "v1:payment:timeout" }));
     expect(error.type).toBe("StripeConnectionError");
     expect(await countIntents("timeout")).toBe(1);
