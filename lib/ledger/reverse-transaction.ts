@@ -12,6 +12,7 @@ export async function reverseTransaction(
   const rows = await querySql<{
     description: string;
     reverses_transaction_id: string | null;
+    reversed_by: string | null;
     fx_pair: string | null;
     fx_rate: string | null;
     fx_source: string | null;
@@ -19,7 +20,8 @@ export async function reverseTransaction(
     entries: { account_id: string; direction: "debit" | "credit"; amount_minor: string; currency: string }[];
   }>(
     tx,
-    `SELECT t.description, t.reverses_transaction_id, t.fx_pair, t.fx_rate::text AS fx_rate, t.fx_source, t.fx_rate_at,
+    `SELECT t.description, t.reverses_transaction_id,
+            (SELECT r.id FROM ledger_transactions r WHERE r.reverses_transaction_id = t.id) AS reversed_by, t.fx_pair, t.fx_rate::text AS fx_rate, t.fx_source, t.fx_rate_at,
             (SELECT json_agg(json_build_object('account_id', e.account_id, 'direction', e.direction,
                      'amount_minor', e.amount_minor::text, 'currency', e.currency::text) ORDER BY e.seq)
              FROM ledger_entries e WHERE e.transaction_id = t.id) AS entries
@@ -28,6 +30,11 @@ export async function reverseTransaction(
   );
   const original = rows[0];
   if (!original) throw new AppError("resource_missing", `No such ledger transaction: '${input.transactionId}'`, { param: "transaction" });
+  if (original.reversed_by) {
+    throw new AppError("invalid_state_transition", `Ledger transaction '${input.transactionId}' has already been reversed by '${original.reversed_by}'.`, {
+      param: "transaction",
+    });
+  }
   const [base, quote] = original.fx_pair?.split("/") ?? [];
   return postTransaction(tx, {
     merchantId: input.merchantId,
