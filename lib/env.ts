@@ -31,6 +31,17 @@ const ZEnv = z.object({
     .string()
     .refine((value) => Buffer.from(value, "base64").length === 32, "must be base64 of exactly 32 bytes")
     .optional(),
+  /** Version number of ENCRYPTION_KEK; bump it when you rotate (see lib/compliance/encryption/rotate-kek.ts). */
+  ENCRYPTION_KEK_VERSION: z.coerce.number().int().min(1).default(1),
+  /** Previous KEKs still needed to unwrap keys during a rotation: "version:base64,version:base64". */
+  ENCRYPTION_KEKS_RETIRED: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9+/=]+(,\d+:[A-Za-z0-9+/=]+)*$/, "must be version:base64 pairs separated by commas")
+    .optional(),
+  /** Which key provider wraps data keys: "local" (ENCRYPTION_KEK) or "kms" (not configured in this build). */
+  ENCRYPTION_KEY_PROVIDER: z.enum(["local", "kms"]).default("local"),
+  /** Days after a customer's last activity before their personal data is erased by the retention job. */
+  PERSONAL_DATA_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(1095),
   /** Hours an Idempotency-Key and its stored response are kept. */
   IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   /** Largest accepted API request body, in bytes. */
@@ -64,7 +75,7 @@ export function getEnv(source: NodeJS.ProcessEnv = process.env): Env {
 
 /** For the operator CLI: the configuration with secrets masked. */
 export function describeEnv(env: Env): Record<string, string> {
-  const secretNames = new Set(["AUTH_SECRET", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "ENCRYPTION_KEK"]);
+  const secretNames = new Set(["AUTH_SECRET", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "ENCRYPTION_KEK", "ENCRYPTION_KEKS_RETIRED"]);
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) continue;
