@@ -1,0 +1,84 @@
+// Moves a payment from one status to another: one conditional UPDATE guarded by the current status,
+// the state-history row and the audit row in the same transaction. An illegal or stale transition
+// changes nothing and raises invalid_state_transition; repeating a finished one returns the payment.
+import { AppError } from "@/lib/api/errors";
+import { recordAuditEvent, type Actor } from "@/lib/compliance/record-audit-event";
+import type { Tx } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { canTransition, type PaymentStatus, STATUS_TIMESTAMP } from "./state-machine";
+
+export type PaymentRow = Prisma.PaymentGetPayload<object>;
+
+export type TransitionInput = {
+  merchantId: string;
+  paymentId: string;
+  /** The statuses this change may start from; the UPDATE is guarded by them. */
+  from: readonly PaymentStatus[];
+  to: PaymentStatus;
+  actor: Actor;
+  reason?: string;
+  /** Other columns to set in the same UPDATE (amounts, PSP ids, failure details). */
+  patch?: Omit<Prisma.PaymentUpdateManyMutationInput, "status" | "version">;
+  data?: Prisma.InputJsonValue;
+};
+
+export type TransitionResult = { payment: PaymentRow; changed: boolean; from: PaymentStatus | null };
+
+export async function transitionPayment(tx: Tx, input: TransitionInput): Promise<TransitionResult> {
+  const legalFrom = input.from.filter((from) => canTransition(from, input.to));
+  if (legalFrom.length === 0) {
+    throw new AppError("invalid_state_transition", `A payment cannot move to ${input.to} from ${input.from.join(" or ")}.`);
+  }
+  const timestampColumn = STATUS_TIMESTAMP[input.to];
+  const timestampField = timestampColumn?.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+  const now = new Date();
+  // Read the status we are leaving inside the same guarded statement's transaction: lock the row so the
+  // history row names the exact predecessor.
+  const current = await tx.$queryRaw<{ status: PaymentStatus }[]>`
+    select status from payments where id = ${input.paymentId} and merchant_id = ${input.merchantId} for update`;
+  if (current.length === 0) throw new AppError("resource_missing", `No such payment: '${input.paymentId}'`, { param: "payment" });
+  const fromStatus = current[0]!.status;
+
+  const updated = await tx.payment.updateMany({
+    where: { id: input.paymentId, merchantId: input.merchantId, status: { in: [...legalFrom] } },
+    data: {
+      ...input.patch,
+      status: input.to,
+      version: { increment: 1 },
+      ...(timestampField ? { [timestampField]: now } : {}),
+    },
+  });
+  const payment = await tx.payment.findUniqueOrThrow({ where: { id: input.paymentId } });
+  if (updated.count === 0) {
+    if (payment.status === input.to) return { payment, changed: false, from: payment.status };
+    throw new AppError(
+      "invalid_state_transition",
+      `Payment ${input.paymentId} is ${payment.status}; it cannot move to ${input.to}.`,
+    );
+  }
+  await tx.paymentEvent.create({
+    data: {
+      paymentId: payment.id,
+      merchantId: payment.merchantId,
+      fromStatus,
+      toStatus: input.to,
+      version: payment.version,
+      reason: input.reason ?? null,
+      actorType: input.actor.type,
+      actorId: input.actor.id,
+      data: input.data,
+    },
+    select: { id: true },
+  });
+  await recordAuditEvent(
+    {
+      merchantId: payment.merchantId,
+      actor: input.actor,
+      action: `payment.${input.to}`,
+      target: { type: "payment", id: payment.id },
+      data: { from: fromStatus, to: input.to, version: payment.version, ...(input.reason ? { reason: input.reason } : {}) },
+    },
+    tx,
+  );
+  return { payment, changed: true, from: fromStatus };
+}
