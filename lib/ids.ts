@@ -18,6 +18,8 @@ export const ID_PREFIXES = {
   dispute: "dp",
   event: "evt",
   webhookEndpoint: "we",
+  webhookDelivery: "whd",
+  email: "eml",
   checkoutSession: "cs",
   receipt: "rcpt",
   reconciliationRun: "recon",

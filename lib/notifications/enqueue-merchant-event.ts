@@ -1,0 +1,70 @@
+// Writes a merchant event into the transactional outbox in the caller's transaction, with one pending
+// delivery per subscribed webhook endpoint: the event and its deliveries commit (or roll back) with the
+// change they report, and the delivery job sends them afterwards, at least once.
+import { assert } from "@/lib/api/errors";
+import type { Tx } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { newId } from "@/lib/ids";
+import { DELIVERY_HORIZON_MS } from "./delivery-schedule";
+import { toEventJsonValue } from "./event-json";
+
+export type EnqueueMerchantEventInput = {
+  merchantId: string;
+  /** e.g. "payment.captured": lowercase words joined by dots. */
+  type: string;
+  /** e.g. "payment", "refund", "dispute". */
+  objectType: string;
+  objectId: string;
+  /** The object's version after the change; receivers drop events older than what they have. */
+  objectVersion: number;
+  /** The object's API JSON (bigint amounts become numbers, or strings beyond 2^53). */
+  payload: unknown;
+};
+
+const EVENT_TYPE = /^[a-z_]+(\.[a-z_]+)+$/;
+
+export async function enqueueMerchantEvent(tx: Tx, input: EnqueueMerchantEventInput, now: Date = new Date()): Promise<{ eventId: string }> {
+  assert(EVENT_TYPE.test(input.type), `event type must look like "payment.captured", got ${JSON.stringify(input.type)}`);
+  assert(Number.isInteger(input.objectVersion) && input.objectVersion >= 1, "objectVersion must be a positive integer");
+  assert(input.merchantId.length > 0 && input.objectId.length > 0, "merchantId and objectId are required");
+
+  const eventId = newId("event", now.getTime());
+  await tx.merchantEvent.create({
+    data: {
+      id: eventId,
+      merchantId: input.merchantId,
+      type: input.type,
+      objectType: input.objectType,
+      objectId: input.objectId,
+      objectVersion: input.objectVersion,
+      payload: toEventJsonValue(input.payload) as Prisma.InputJsonValue,
+      createdAt: now,
+    },
+    select: { id: true },
+  });
+
+  const endpoints = await tx.webhookEndpoint.findMany({
+    where: {
+      merchantId: input.merchantId,
+      status: "enabled",
+      deletedAt: null,
+      OR: [{ enabledEvents: { has: "*" } }, { enabledEvents: { has: input.type } }],
+    },
+    select: { id: true },
+  });
+  if (endpoints.length > 0) {
+    await tx.webhookDelivery.createMany({
+      data: endpoints.map((endpoint) => ({
+        id: newId("webhookDelivery", now.getTime()),
+        merchantId: input.merchantId,
+        eventId,
+        endpointId: endpoint.id,
+        status: "pending",
+        nextAttemptAt: now,
+        giveUpAt: new Date(now.getTime() + DELIVERY_HORIZON_MS),
+        createdAt: now,
+      })),
+    });
+  }
+  return { eventId };
+}

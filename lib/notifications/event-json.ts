@@ -1,0 +1,44 @@
+// Event payloads and the event object merchants receive (Stripe's shape plus object_version).
+
+/** A JSON value from an API object: bigint amounts become numbers (strings beyond 2^53), Dates ISO strings. */
+export function toEventJsonValue(payload: unknown): unknown {
+  const text = JSON.stringify(payload ?? null, (_key, value: unknown) =>
+    typeof value === "bigint"
+      ? value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= -BigInt(Number.MAX_SAFE_INTEGER)
+        ? Number(value)
+        : value.toString()
+      : value,
+  );
+  return JSON.parse(text) as unknown;
+}
+
+export type MerchantEventRow = {
+  id: string;
+  type: string;
+  objectType: string;
+  objectId: string;
+  objectVersion: number;
+  payload: unknown;
+  createdAt: Date;
+};
+
+/** The event as delivered and as returned by GET /api/v1/events/:id. */
+export type MerchantEventJson = {
+  id: string;
+  object: "event";
+  type: string;
+  created: number;
+  object_version: number;
+  data: { object_type: string; object_id: string; object: unknown };
+};
+
+export function toMerchantEventJson(row: MerchantEventRow): MerchantEventJson {
+  return {
+    id: row.id,
+    object: "event",
+    type: row.type,
+    created: Math.floor(row.createdAt.getTime() / 1000),
+    object_version: row.objectVersion,
+    data: { object_type: row.objectType, object_id: row.objectId, object: row.payload },
+  };
+}
