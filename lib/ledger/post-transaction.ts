@@ -115,6 +115,9 @@ SELECT v.ok, v.reverses_ok, t.id AS transaction_id, t.created_at,
           'balanceAfter', m.balance_after::text, 'isLast', m.is_last) ORDER BY m.i) FROM moves m) AS moves
 FROM verdict v LEFT JOIN txn t ON true`;
 
+const POSTING_ONLY_SQL = POSTING_SQL(false);
+const POSTING_WITH_TRANSFER_SQL = POSTING_SQL(true);
+
 /** Asserts the invariant every posting must meet before it reaches the database: debits = credits per currency. */
 export function assertBalanced(entries: readonly { direction: "debit" | "credit"; amountMinor: bigint; currency: string }[]): void {
   const net = new Map<string, bigint>();
@@ -289,7 +292,7 @@ export async function postTransactionWith(
 
   let row: PostingRow | undefined;
   try {
-    [row] = await querySql<PostingRow>(client, POSTING_SQL(transfer !== undefined), params);
+    [row] = await querySql<PostingRow>(client, transfer ? POSTING_WITH_TRANSFER_SQL : POSTING_ONLY_SQL, params, transfer ? "ledger_post_transfer_v1" : "ledger_post_v1");
   } catch (error) {
     // The CHECK behind the posting's own floor test: only reachable if that test were wrong.
     if (sqlStateOf(error) === SQLSTATE.checkViolation && constraintOf(error) === "ledger_accounts_floor_check") {

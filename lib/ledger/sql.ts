@@ -7,10 +7,14 @@ import type { Tx } from "@/lib/db/client";
 /** Anything the ledger can run SQL on: a Prisma transaction client, a pg client, or the pg pool (autocommit). */
 export type SqlClient = Tx | pg.ClientBase | pg.Pool;
 
-/** Runs one parameterised statement. Columns come back as bigint (INT8), Date (timestamptz), objects (json). */
-export async function querySql<T>(client: SqlClient, sql: string, params: readonly unknown[] = []): Promise<T[]> {
+/**
+ * Runs one parameterised statement. Columns come back as bigint (INT8), Date (timestamptz), objects (json).
+ * `name` makes it a named prepared statement on pg connections (planned once per connection); the
+ * Prisma path plans every time.
+ */
+export async function querySql<T>(client: SqlClient, sql: string, params: readonly unknown[] = [], name?: string): Promise<T[]> {
   if ("$queryRawUnsafe" in client) return client.$queryRawUnsafe<T[]>(sql, ...params);
-  const result = await client.query(sql, params as unknown[]);
+  const result = await client.query(name ? { name, text: sql, values: params as unknown[] } : { text: sql, values: params as unknown[] });
   return result.rows as T[];
 }
 
