@@ -1,5 +1,13 @@
 // Writes one audit row, in the caller's transaction when given, so the record commits with the change.
 // Rows are sealed into the per-merchant hash chain afterwards (see seal-audit-chain.ts).
+//
+// Every insert first takes a shared transaction-level advisory lock (AUDIT_INSERT_LOCK), held until the
+// inserting transaction ends. The sealer briefly takes the same lock exclusively to learn a horizon: once
+// it holds it, every audit seq already handed out belongs to a committed or rolled-back row, so rows at
+// or below the horizon can be chained in seq order without a lower seq committing later and breaking the
+// chain. Insert audit rows only through these functions.
+import { createHash } from "node:crypto";
+import type pg from "pg";
 import type { Db, Tx } from "@/lib/db/client";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
@@ -15,25 +23,47 @@ export type AuditEventInput = {
   actor: Actor;
   action: string;
   target?: { type: string; id: string };
+  /** Never personal data: the audit log cannot be erased. Ids, counts and field names are fine. */
   data?: Prisma.InputJsonValue;
 };
 
-export async function recordAuditEvent(input: AuditEventInput, client: Tx | Db = db()): Promise<void> {
+/** Advisory lock key shared by audit inserters (shared mode) and the sealer's horizon (exclusive). */
+export const AUDIT_INSERT_LOCK = createHash("sha256").update("settle:audit_events:insert").digest().readBigInt64BE(0);
+
+function columns(input: AuditEventInput) {
   const { actor } = input;
-  await client.auditEvent.create({
-    data: {
-      id: newId("audit"),
-      merchantId: input.merchantId,
-      actorType: actor.type,
-      actorId: actor.id,
-      action: input.action,
-      targetType: input.target?.type ?? null,
-      targetId: input.target?.id ?? null,
-      ip: "ip" in actor ? (actor.ip ?? null) : null,
-      userAgent: "userAgent" in actor ? (actor.userAgent ?? null) : null,
-      requestId: actor.requestId ?? null,
-      data: input.data,
-    },
-    select: { seq: true },
-  });
+  return [
+    newId("audit"),
+    input.merchantId,
+    actor.type,
+    actor.id,
+    input.action,
+    input.target?.type ?? null,
+    input.target?.id ?? null,
+    "ip" in actor ? (actor.ip ?? null) : null,
+    "userAgent" in actor ? (actor.userAgent ?? null) : null,
+    actor.requestId ?? null,
+    input.data === undefined ? null : JSON.stringify(input.data),
+  ] as const;
+}
+
+export async function recordAuditEvent(input: AuditEventInput, client: Tx | Db = db()): Promise<void> {
+  const [id, merchantId, actorType, actorId, action, targetType, targetId, ip, userAgent, requestId, data] = columns(input);
+  // One statement, so outside a transaction the lock and the insert still share the implicit one. The
+  // lock is taken in the CTE, before the row (and its seq) is produced.
+  await client.$executeRaw`
+    with horizon_lock as (select pg_advisory_xact_lock_shared(${AUDIT_INSERT_LOCK}::bigint))
+    insert into audit_events (id, merchant_id, actor_type, actor_id, action, target_type, target_id, ip, user_agent, request_id, data)
+    select ${id}, ${merchantId}, ${actorType}, ${actorId}, ${action}, ${targetType}, ${targetId}, ${ip}, ${userAgent}, ${requestId}, ${data}::jsonb
+    from horizon_lock`;
+}
+
+/** The same, for code that works on a raw pg client (ledger-style SQL). */
+export async function recordAuditEventSql(client: pg.Pool | pg.PoolClient, input: AuditEventInput): Promise<void> {
+  await client.query(
+    `with horizon_lock as (select pg_advisory_xact_lock_shared($12::bigint))
+     insert into audit_events (id, merchant_id, actor_type, actor_id, action, target_type, target_id, ip, user_agent, request_id, data)
+     select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb from horizon_lock`,
+    [...columns(input), AUDIT_INSERT_LOCK.toString()],
+  );
 }

@@ -48,3 +48,8 @@ export function fieldContext(table: string, rowId: string, column: string): stri
   assert(!/[|]/.test(table + rowId + column), "context parts must not contain '|'");
   return `settle:v1|${table}|${rowId}|${column}`;
 }
+
+/** A copy typed as Prisma's `Bytes` input (Uint8Array over a plain ArrayBuffer). */
+export function toBytes(buffer: Uint8Array): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(buffer);
+}

@@ -15,7 +15,7 @@ import { createHmac, hkdfSync, randomBytes } from "node:crypto";
 import { assert } from "@/lib/api/errors";
 import type { Db, Tx } from "@/lib/db/client";
 import { db } from "@/lib/db/client";
-import { decryptAesGcm, encryptAesGcm, fieldContext, KEY_BYTES } from "./aes-gcm";
+import { decryptAesGcm, encryptAesGcm, fieldContext, KEY_BYTES, toBytes } from "./aes-gcm";
 import { getKeyProvider, setKeyProvider, type KeyProvider, type WrapContext } from "./key-provider";
 
 export type MerchantKey = { merchantId: string; version: number; key: Buffer };
@@ -109,7 +109,7 @@ export async function createCustomerDataKey(tx: Tx, merchantKey: MerchantKey, cu
       customerId,
       merchantId: merchantKey.merchantId,
       merchantKeyVersion: merchantKey.version,
-      wrappedKey: encryptAesGcm(merchantKey.key, key, customerKeyContext(customerId)),
+      wrappedKey: toBytes(encryptAesGcm(merchantKey.key, key, customerKeyContext(customerId))),
     },
     select: { customerId: true },
   });

@@ -1,0 +1,77 @@
+// Recomputes a merchant's audit chain from its rows and reports the first broken link, if any: a row
+// whose content no longer matches its hash (edited), whose prev_hash is not its predecessor's hash (a row
+// before it deleted, inserted or reordered), or an unsealed row followed by sealed ones.
+import { sqlPool } from "@/lib/db/client";
+import { AUDIT_GENESIS_HASH, AUDIT_ROW_COLUMNS, auditRowHash, type AuditChainRow } from "./audit-chain-hash";
+
+const BATCH_SIZE = 1_000;
+
+export type BrokenLink = { seq: bigint; id: string; reason: "hash_mismatch" | "prev_hash_mismatch" | "unsealed_before_sealed" };
+
+export type ChainVerification = {
+  merchantId: string | null;
+  ok: boolean;
+  /** Sealed rows checked and found intact. */
+  verifiedCount: number;
+  /** Last seq of the intact part of the chain (null when nothing is sealed yet). */
+  verifiedUpToSeq: bigint | null;
+  /** Rows after the chain's end still waiting for the sealer. */
+  unsealedCount: number;
+  brokenAt: BrokenLink | null;
+};
+
+export async function verifyAuditChain(merchantId: string | null): Promise<ChainVerification> {
+  const result: ChainVerification = { merchantId, ok: true, verifiedCount: 0, verifiedUpToSeq: null, unsealedCount: 0, brokenAt: null };
+  let expectedPrev = AUDIT_GENESIS_HASH;
+  let firstUnsealed: AuditChainRow | null = null;
+  let after = -1n;
+  for (;;) {
+    const { rows } = await sqlPool().query<AuditChainRow>(
+      merchantId === null
+        ? `select ${AUDIT_ROW_COLUMNS} from audit_events where merchant_id is null and seq > $1 order by seq limit $2`
+        : `select ${AUDIT_ROW_COLUMNS} from audit_events where merchant_id = $3 and seq > $1 order by seq limit $2`,
+      merchantId === null ? [after.toString(), BATCH_SIZE] : [after.toString(), BATCH_SIZE, merchantId],
+    );
+    for (const row of rows) {
+      if (row.hash === null) {
+        firstUnsealed ??= row;
+        result.unsealedCount++;
+        continue;
+      }
+      let reason: BrokenLink["reason"] | null = null;
+      if (firstUnsealed) reason = "unsealed_before_sealed";
+      else if (row.prev_hash !== expectedPrev) reason = "prev_hash_mismatch";
+      else if (auditRowHash(row, expectedPrev) !== row.hash) reason = "hash_mismatch";
+      if (reason) {
+        const at = reason === "unsealed_before_sealed" ? firstUnsealed! : row;
+        return { ...result, ok: false, brokenAt: { seq: at.seq, id: at.id, reason } };
+      }
+      expectedPrev = row.hash;
+      result.verifiedCount++;
+      result.verifiedUpToSeq = row.seq;
+    }
+    if (rows.length < BATCH_SIZE) break;
+    after = rows.at(-1)!.seq;
+  }
+  return result;
+}
+
+/** Every chain in the database (each merchant's, and the platform chain), for the operator CLI. */
+export async function verifyAllAuditChains(): Promise<ChainVerification[]> {
+  const { rows } = await sqlPool().query<{ merchant_id: string | null }>("select distinct merchant_id from audit_events order by merchant_id nulls first");
+  const results: ChainVerification[] = [];
+  for (const { merchant_id } of rows) results.push(await verifyAuditChain(merchant_id));
+  return results;
+}
+
+/** `npm run cli -- audit:verify [--merchant mer_…]`: prints one line per chain; exit code 1 if any is broken. */
+export async function runAuditVerifyCommand(options: { merchantId?: string } = {}, print: (line: string) => void = console.log): Promise<number> {
+  const results = options.merchantId ? [await verifyAuditChain(options.merchantId)] : await verifyAllAuditChains();
+  for (const r of results) {
+    const chain = r.merchantId ?? "(platform)";
+    if (r.ok) print(`ok      ${chain}: ${r.verifiedCount} sealed rows verified up to seq ${r.verifiedUpToSeq ?? "-"}, ${r.unsealedCount} awaiting seal`);
+    else print(`BROKEN  ${chain}: first broken link at seq ${r.brokenAt!.seq} (${r.brokenAt!.id}): ${r.brokenAt!.reason}; intact up to seq ${r.verifiedUpToSeq ?? "-"}`);
+  }
+  if (results.length === 0) print("no audit rows");
+  return results.every((r) => r.ok) ? 0 : 1;
+}
