@@ -65,7 +65,7 @@ const next = path.join(root, "node_modules/next/dist/bin/next");
 
 try {
   if (useSandbox) run("PSP sandbox", [tsx, "scripts/psp-sandbox.ts"]);
-  if (!dev) buildIfStale(root, process.env, say);
+  if (!dev) process.env.NEXT_DIST_DIR = await buildIfStale(root, process.env, say);
   run("web app", [next, dev ? "dev" : "start", "-p", String(port), "-H", "127.0.0.1"]);
   run("worker", [tsx, "scripts/worker.ts"]);
   await waitForHttp(`http://127.0.0.1:${port}/api/health`, 120_000);

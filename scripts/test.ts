@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { freePort } from "./lib/free-port";
 import { ensurePrismaClient } from "./lib/prepare";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -53,15 +54,16 @@ if (!only || only === "unit") {
 // 3. End-to-end tests against a full stack.
 if (!only || only === "e2e") {
   say("end-to-end tests (Playwright + Chromium) against a fresh stack");
-  const dataDir = path.join(root, ".data/e2e");
+  // Ports of this run's own, so several runs (or a running `npm start`) don't collide.
+  const port = Number(process.env.E2E_PORT ?? (await freePort()));
+  const dataDir = path.join(root, `.data/e2e-${port}`);
   rmSync(dataDir, { recursive: true, force: true });
-  const port = Number(process.env.E2E_PORT ?? 3200);
   const stackEnv = {
     ...process.env,
     SETTLE_DATA_DIR: dataDir,
-    EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? "54350",
+    EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? String(await freePort()),
     PORT: String(port),
-    PSP_SANDBOX_PORT: process.env.E2E_PSP_PORT ?? "12300",
+    PSP_SANDBOX_PORT: process.env.E2E_PSP_PORT ?? String(await freePort()),
     APP_URL: `http://localhost:${port}`,
     NODE_ENV: "production",
     LOG_LEVEL: "warn",
@@ -97,6 +99,7 @@ if (!only || only === "e2e") {
     const timer = setTimeout(() => stack.kill("SIGKILL"), 30_000);
     await stackExited;
     clearTimeout(timer);
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

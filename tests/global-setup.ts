@@ -5,10 +5,12 @@ import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { applyMigrations } from "../lib/db/schema-engine";
+import { freePort } from "../scripts/lib/free-port";
 import { startLocalPostgres, type LocalPostgres } from "../scripts/lib/local-postgres";
 
 export const TEMPLATE_DATABASE = "settle_test_template";
 let local: LocalPostgres | undefined;
+let localDataDir: string | undefined;
 
 async function dropTestDatabases(adminUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
@@ -27,9 +29,11 @@ async function dropTestDatabases(adminUrl: string): Promise<void> {
 export default async function setup(project: TestProject) {
   let adminUrl = process.env.TEST_DATABASE_ADMIN_URL;
   if (!adminUrl) {
-    const dataDir = path.resolve(import.meta.dirname, "../.data/test-postgres");
-    rmSync(dataDir, { recursive: true, force: true });
-    local = await startLocalPostgres({ dataDir, port: Number(process.env.TEST_PG_PORT ?? 54330) });
+    // A server of this run's own (own port, own data dir), so several test runs can go on at once.
+    const port = process.env.TEST_PG_PORT ? Number(process.env.TEST_PG_PORT) : await freePort();
+    localDataDir = path.resolve(import.meta.dirname, `../.data/test-postgres-${port}`);
+    rmSync(localDataDir, { recursive: true, force: true });
+    local = await startLocalPostgres({ dataDir: localDataDir, port });
     adminUrl = local.adminUrl;
   }
   await dropTestDatabases(adminUrl);
@@ -45,6 +49,7 @@ export default async function setup(project: TestProject) {
   return async () => {
     if (adminUrl && !local) await dropTestDatabases(adminUrl);
     await local?.stop();
+    if (localDataDir) rmSync(localDataDir, { recursive: true, force: true });
   };
 }
 

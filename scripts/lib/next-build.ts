@@ -1,18 +1,22 @@
-// Builds the Next.js app when its sources changed since the last build (hash of paths + mtimes + sizes).
+// Builds the Next.js app into a folder named by a hash of its sources (.next-builds/<hash>), so a
+// running server is never rebuilt underneath and concurrent starts of the same sources build once.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const SOURCE_DIRS = ["app", "components", "lib", "prisma", "public"];
 const SOURCE_FILES = ["next.config.js", "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
+const BUILDS_KEPT = 6;
+/** A build younger than this may still be served by another running stack (parallel test runs). */
+const BUILD_MIN_AGE_TO_PRUNE_MS = 60 * 60_000;
 
 function walk(dir: string, out: string[]): void {
   if (!existsSync(dir)) return;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) walk(full, out);
-    else out.push(full);
+    else if (!/\.test\.tsx?$/.test(entry.name)) out.push(full);
   }
 }
 
@@ -25,19 +29,51 @@ export function sourceHash(root: string): string {
     const stat = statSync(file);
     hash.update(`${path.relative(root, file)}:${stat.size}:${stat.mtimeMs}\n`);
   }
-  return hash.digest("hex");
+  return hash.digest("hex").slice(0, 16);
 }
 
-export function buildIfStale(root: string, env: NodeJS.ProcessEnv, log: (line: string) => void): void {
-  const marker = path.join(root, ".next/settle-source-hash");
-  const hash = sourceHash(root);
-  if (existsSync(path.join(root, ".next/BUILD_ID")) && existsSync(marker) && readFileSync(marker, "utf8") === hash) return;
-  log("Building the web app (first start, or sources changed)…");
-  const result = spawnSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
-    cwd: root,
-    env: { ...env, NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: "inherit",
+async function withLock<T>(lockDir: string, fn: () => T): Promise<T> {
+  for (let waited = 0; ; waited += 1000) {
+    try {
+      mkdirSync(lockDir);
+      break;
+    } catch {
+      if (waited > 600_000) throw new Error(`timed out waiting for ${lockDir}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+/** Returns the build folder (relative to root) to pass to `next start` as NEXT_DIST_DIR. */
+export async function buildIfStale(root: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<string> {
+  const buildsDir = path.join(root, ".next-builds");
+  mkdirSync(buildsDir, { recursive: true });
+  const distDir = path.join(".next-builds", sourceHash(root));
+  await withLock(path.join(buildsDir, `${path.basename(distDir)}.lock`), () => {
+    if (existsSync(path.join(root, distDir, "BUILD_ID"))) return;
+    log("building the web app (first start, or sources changed)…");
+    const nextTsconfig = path.join(root, "tsconfig.next.json");
+    if (!existsSync(nextTsconfig)) writeFileSync(nextTsconfig, JSON.stringify({ extends: "./tsconfig.json" }, null, 2) + "\n");
+    const result = spawnSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
+      cwd: root,
+      env: { ...env, NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: distDir },
+      stdio: "inherit",
+    });
+    if (result.status !== 0) throw new Error("next build failed");
   });
-  if (result.status !== 0) throw new Error("next build failed");
-  writeFileSync(marker, hash);
+  pruneOldBuilds(buildsDir, path.basename(distDir));
+  return distDir;
+}
+
+function pruneOldBuilds(buildsDir: string, keep: string): void {
+  const builds = readdirSync(buildsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !entry.name.endsWith(".lock") && entry.name !== keep)
+    .map((entry) => ({ name: entry.name, mtime: statSync(path.join(buildsDir, entry.name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const old of builds.slice(BUILDS_KEPT - 1).filter((build) => Date.now() - build.mtime > BUILD_MIN_AGE_TO_PRUNE_MS)) rmSync(path.join(buildsDir, old.name), { recursive: true, force: true });
 }
