@@ -51,6 +51,12 @@ const ZEnv = z.object({
   SIGN_IN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
   /** Cookies marked Secure; on by default when APP_URL is https. */
   COOKIE_SECURE: ZBooleanString.optional(),
+  /** SMTP server for outgoing email (receipts): smtp://user:pass@host:587 or smtps://…:465. Unset: kept in the local outbox (Developers → Emails). */
+  SMTP_URL: z.string().url().refine((url) => /^smtps?:\/\//.test(url), "must be an smtp:// or smtps:// URL").optional(),
+  /** Sender of outgoing email. */
+  EMAIL_FROM: z.string().min(3).default("Settle receipts <receipts@settle.localhost>"),
+  /** Allow merchant webhook endpoints on private networks (10/8, 172.16/12, 192.168/16, …); loopback is always allowed outside production. */
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: ZBooleanString.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -75,7 +81,7 @@ export function getEnv(source: NodeJS.ProcessEnv = process.env): Env {
 
 /** For the operator CLI: the configuration with secrets masked. */
 export function describeEnv(env: Env): Record<string, string> {
-  const secretNames = new Set(["AUTH_SECRET", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "ENCRYPTION_KEK", "ENCRYPTION_KEKS_RETIRED"]);
+  const secretNames = new Set(["SMTP_URL", "AUTH_SECRET", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "ENCRYPTION_KEK", "ENCRYPTION_KEKS_RETIRED"]);
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) continue;
