@@ -1,0 +1,8 @@
+// POST /api/dashboard/reviews/:id/decide — an admin approves or rejects a held payment or transfer.
+import { withApi } from "@/lib/api/with-api";
+import { decideReview } from "@/lib/compliance/aml/reviews/decide-review";
+import { ZDecideReviewRequest } from "@/lib/compliance/aml/reviews/review.types";
+
+export const POST = withApi({ auth: "session", capability: "reviewCompliance", body: ZDecideReviewRequest }, async ({ merchantId, actor, params, body }) =>
+  decideReview({ merchantId, reviewId: params.id!, decision: body.decision, reason: body.reason, actor }),
+);
