@@ -2,8 +2,8 @@
 // Both are liabilities (money the platform owes) on the credit side with a floor of 0.
 import { AppError } from "@/lib/api/errors";
 import { newId } from "@/lib/ids";
-import type { LedgerAccount, TCreateAccountRequest } from "./account.types";
-import { ACCOUNT_COLUMNS, type AccountRow, accountFromRow } from "./account-rows";
+import type { LedgerAccount, TAccountDto, TCreateAccountRequest } from "./account.types";
+import { ACCOUNT_COLUMNS, type AccountRow, accountFromRow, toAccountDto } from "./account-rows";
 import { metadataJson } from "./metadata";
 import { querySql, type SqlClient, SQLSTATE, sqlStateOf } from "./sql";
 
@@ -33,4 +33,9 @@ export async function createAccount(tx: SqlClient, input: CreateAccountInput): P
     }
     throw error;
   }
+}
+
+/** POST /api/v1/accounts, inside the API wrapper's transaction. */
+export async function createAccountDto(tx: SqlClient, input: TCreateAccountRequest & { merchantId: string }): Promise<TAccountDto> {
+  return toAccountDto(await createAccount(tx, input));
 }

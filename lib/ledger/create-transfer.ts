@@ -6,7 +6,7 @@ import { sqlPool } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
 import { amountToJson } from "@/lib/money";
 import { getAccountFacts } from "./account-facts";
-import { type TransferRecord, type TTransferDto, ZTransferDto } from "./create-transfer.types";
+import { type TCreateTransferRequest, type TransferRecord, type TTransferDto, ZTransferDto } from "./create-transfer.types";
 import { postTransactionWith } from "./post-transaction";
 import type { TPostingEntry } from "./post-transaction.types";
 import { type SqlClient, withLedgerRetry } from "./sql";
@@ -105,4 +105,19 @@ export function toTransferDto(transfer: TransferRecord): TTransferDto {
     ledger_transaction: transfer.transactionId,
     created: transfer.createdAt.toISOString(),
   });
+}
+
+/** POST /api/v1/transfers, inside the API wrapper's transaction (idempotency "atomic"). */
+export async function createTransferDto(tx: SqlClient, input: TCreateTransferRequest & { merchantId: string }): Promise<TTransferDto> {
+  return toTransferDto(
+    await createTransfer(tx, {
+      merchantId: input.merchantId,
+      fromAccountId: input.from_account,
+      toAccountId: input.to_account,
+      amountMinor: input.amount,
+      currency: input.currency,
+      description: input.description,
+      metadata: input.metadata,
+    }),
+  );
 }

@@ -22,8 +22,8 @@ export {
   normalSideOf,
   type Side,
 } from "./chart-of-accounts";
-export { createAccount, type CreateAccountInput } from "./create-account";
-export { createTransfer, type CreateTransferInput, createTransferNow, toTransferDto } from "./create-transfer";
+export { createAccount, createAccountDto, type CreateAccountInput } from "./create-account";
+export { createTransfer, createTransferDto, type CreateTransferInput, createTransferNow, toTransferDto } from "./create-transfer";
 export {
   type TCreateTransferRequest,
   type TListTransfersQuery,
@@ -34,12 +34,12 @@ export {
   ZTransferDto,
 } from "./create-transfer.types";
 export { ensureMerchantAccounts, type MerchantAccountIds } from "./ensure-merchant-accounts";
-export { findAccount, getAccountOrThrow } from "./get-account";
+export { findAccount, getAccountDto, getAccountOrThrow } from "./get-account";
 export { getLedgerHealth, type LedgerHealth, resolveLedgerAlert } from "./get-ledger-health";
-export { listAccounts } from "./list-accounts";
-export { getBalanceAsOf, listEntries, toEntryDto } from "./list-entries";
+export { listAccounts, listAccountsPage } from "./list-accounts";
+export { getBalanceAsOf, listEntries, listEntriesPage, toEntryDto } from "./list-entries";
 export { type LedgerEntryRecord, type TEntryDto, type TListEntriesQuery, ZEntryDto, ZListEntriesQuery } from "./list-entries.types";
-export { getTransferOrThrow, listTransfers } from "./list-transfers";
+export { getTransferDto, getTransferOrThrow, listTransfers, listTransfersPage } from "./list-transfers";
 export { type FxConversion, postFxConversion, type PostFxConversionInput } from "./post-fx-conversion";
 export { assertBalanced, postTransaction, postTransactionNow } from "./post-transaction";
 export {

@@ -1,6 +1,8 @@
 // The merchant's accounts, newest first, with cursor pagination by id (ids sort by creation).
-import type { LedgerAccount, TListAccountsQuery } from "./account.types";
-import { ACCOUNT_COLUMNS, type AccountRow, accountFromRow } from "./account-rows";
+import { type ListResponse, listResponse } from "@/lib/api/pagination";
+import { sqlPool } from "@/lib/db/client";
+import type { LedgerAccount, TAccountDto, TListAccountsQuery } from "./account.types";
+import { ACCOUNT_COLUMNS, type AccountRow, accountFromRow, toAccountDto } from "./account-rows";
 import { querySql, type SqlClient } from "./sql";
 
 export type ListAccountsInput = { merchantId: string } & Partial<TListAccountsQuery> & { limit: number };
@@ -22,4 +24,10 @@ export async function listAccounts(client: SqlClient, input: ListAccountsInput):
   const hasMore = rows.length > input.limit;
   const page = rows.slice(0, input.limit).map(accountFromRow);
   return { data: reversed ? page.reverse() : page, hasMore };
+}
+
+/** GET /api/v1/accounts: a page of account objects. */
+export async function listAccountsPage(input: { merchantId: string } & TListAccountsQuery): Promise<ListResponse<TAccountDto>> {
+  const { data, hasMore } = await listAccounts(sqlPool(), input);
+  return listResponse("/api/v1/accounts", data.map(toAccountDto), hasMore);
 }

@@ -1,5 +1,7 @@
 // An account's history, newest first, with keyset pagination on the entry sequence; and the balance
 // as of any moment, which is one indexed lookup of the last entry's balance_after.
+import { type ListResponse, listResponse } from "@/lib/api/pagination";
+import { sqlPool } from "@/lib/db/client";
 import { amountToJson } from "@/lib/money";
 import { getAccountOrThrow } from "./get-account";
 import { type LedgerEntryRecord, type TEntryDto, type TListEntriesQuery, ZEntryDto } from "./list-entries.types";
@@ -100,4 +102,14 @@ export async function listEntries(
     hasMore,
     balanceAsOf: input.as_of ? await balanceAsOf(client, input.accountId, input.as_of) : null,
   };
+}
+
+/** GET /api/v1/accounts/:id/entries: a page of entries, and with as_of the balance at that moment. */
+export async function listEntriesPage(
+  input: { merchantId: string; accountId: string } & TListEntriesQuery,
+): Promise<ListResponse<TEntryDto> & { balance_as_of?: { as_of: string; balance: number | string } }> {
+  const page = await listEntries(sqlPool(), input);
+  const list = listResponse(`/api/v1/accounts/${input.accountId}/entries`, page.data.map(toEntryDto), page.hasMore);
+  if (!input.as_of || page.balanceAsOf === null) return list;
+  return { ...list, balance_as_of: { as_of: input.as_of.toISOString(), balance: amountToJson(page.balanceAsOf) } };
 }

@@ -1,6 +1,9 @@
 // Reading transfers: one by id (another merchant's is "missing"), or a page newest first.
 import { AppError } from "@/lib/api/errors";
-import type { TListTransfersQuery, TransferRecord } from "./create-transfer.types";
+import { type ListResponse, listResponse } from "@/lib/api/pagination";
+import { sqlPool } from "@/lib/db/client";
+import { toTransferDto } from "./create-transfer";
+import type { TListTransfersQuery, TransferRecord, TTransferDto } from "./create-transfer.types";
 import { querySql, type SqlClient } from "./sql";
 
 const TRANSFER_COLUMNS = `id, merchant_id, from_account_id, to_account_id, amount_minor, currency::text AS currency, description, metadata, transaction_id, created_at`;
@@ -61,4 +64,15 @@ export async function listTransfers(client: SqlClient, input: ListTransfersInput
   const hasMore = rows.length > input.limit;
   const page = rows.slice(0, input.limit).map(transferFromRow);
   return { data: reversed ? page.reverse() : page, hasMore };
+}
+
+/** GET /api/v1/transfers/:id */
+export async function getTransferDto(input: { merchantId: string; transferId: string }): Promise<TTransferDto> {
+  return toTransferDto(await getTransferOrThrow(sqlPool(), input));
+}
+
+/** GET /api/v1/transfers */
+export async function listTransfersPage(input: { merchantId: string } & TListTransfersQuery): Promise<ListResponse<TTransferDto>> {
+  const { data, hasMore } = await listTransfers(sqlPool(), input);
+  return listResponse("/api/v1/transfers", data.map(toTransferDto), hasMore);
 }
