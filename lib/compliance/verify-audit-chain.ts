@@ -75,3 +75,17 @@ export async function runAuditVerifyCommand(options: { merchantId?: string } = {
   if (results.length === 0) print("no audit rows");
   return results.every((r) => r.ok) ? 0 : 1;
 }
+
+/** The API shape of a verification (snake_case, seqs as numbers or strings beyond 2^53). */
+export async function verifyAuditChainDto(merchantId: string) {
+  const result = await verifyAuditChain(merchantId);
+  return {
+    object: "audit_chain_verification" as const,
+    ok: result.ok,
+    verified_count: result.verifiedCount,
+    verified_up_to_seq: result.verifiedUpToSeq,
+    unsealed_count: result.unsealedCount,
+    broken_at: result.brokenAt ? { seq: result.brokenAt.seq, id: result.brokenAt.id, reason: result.brokenAt.reason } : null,
+    checked_at: new Date().toISOString(),
+  };
+}

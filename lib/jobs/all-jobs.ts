@@ -1,2 +1,3 @@
 // Imports every module that registers jobs, so the worker knows them all.
 import "./job-registry";
+import "@/lib/compliance/jobs";

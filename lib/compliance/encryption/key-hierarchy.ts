@@ -101,9 +101,14 @@ function customerKeyContext(customerId: string): string {
   return fieldContext("customer_data_keys", customerId, "wrapped_key");
 }
 
-/** A fresh data key for a new customer, stored wrapped by the merchant key. Returns the plaintext key. */
-export async function createCustomerDataKey(tx: Tx, merchantKey: MerchantKey, customerId: string): Promise<Buffer> {
-  const key = randomBytes(KEY_BYTES);
+/** A fresh random data key (for a new customer); store it with storeCustomerDataKey. */
+export function newDataKey(): Buffer {
+  return randomBytes(KEY_BYTES);
+}
+
+/** Stores a customer's data key wrapped by the merchant key (after the customer row exists). */
+export async function storeCustomerDataKey(tx: Tx, merchantKey: MerchantKey, customerId: string, key: Buffer): Promise<void> {
+  assert(key.length === KEY_BYTES, "a customer data key is 32 bytes");
   await tx.customerDataKey.create({
     data: {
       customerId,
@@ -113,7 +118,6 @@ export async function createCustomerDataKey(tx: Tx, merchantKey: MerchantKey, cu
     },
     select: { customerId: true },
   });
-  return key;
 }
 
 /** The customer's data key, or null once they have been crypto-shredded. */

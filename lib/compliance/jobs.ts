@@ -1,0 +1,31 @@
+// Compliance background jobs: the audit sealer (every few seconds) and personal-data retention (daily).
+import { registerJob } from "@/lib/jobs/job-registry";
+import { eraseInactiveCustomers } from "@/lib/customers/erase-customer";
+import { sealAuditChain } from "./seal-audit-chain";
+
+const SEAL_INTERVAL_MS = 3_000;
+/** pg-boss cron has minute resolution: each run seals every few seconds for just under a minute. */
+const SEAL_RUN_MS = 50_000;
+
+registerJob({
+  name: "compliance.seal-audit-chain",
+  cron: "* * * * *",
+  retryLimit: 0,
+  handler: async () => {
+    const started = Date.now();
+    let sealed = 0;
+    let runs = 0;
+    while (Date.now() - started < SEAL_RUN_MS) {
+      sealed += (await sealAuditChain({ batchSize: 500 })).sealed;
+      runs++;
+      await new Promise((resolve) => setTimeout(resolve, SEAL_INTERVAL_MS));
+    }
+    return { sealed, runs };
+  },
+});
+
+registerJob({
+  name: "compliance.erase-inactive-customers",
+  cron: "17 3 * * *",
+  handler: async () => eraseInactiveCustomers(),
+});
