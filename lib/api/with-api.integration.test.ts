@@ -6,7 +6,7 @@ import { revokeApiKey } from "@/lib/auth/api-keys";
 import { recordAuditEvent } from "@/lib/compliance/record-audit-event";
 import { db } from "@/lib/db/client";
 import { GET as getMerchantRoute } from "@/app/api/v1/merchant/route";
-import { apiRequest, makeMerchant, makeRestrictedKey } from "@/tests/fixtures";
+import { apiRequest, makeMerchant, makeRestrictedKey, routeParams } from "@/tests/fixtures";
 import { withApi } from "./with-api";
 
 const ZNote = z.strictObject({ text: z.string().min(1), amount: z.number().int().optional() });
@@ -152,5 +152,28 @@ describe("idempotency", () => {
     expect(other.status).toBe(200);
     expect(other.headers.get("idempotent-replayed")).toBeNull();
     expect(await notesWritten(b.merchantId)).toBe(1);
+  });
+});
+
+describe("tenancy", () => {
+  test("another merchant's resource is 404, the same as one that does not exist", async () => {
+    const { POST: createAccountRoute } = await import("@/app/api/v1/accounts/route");
+    const { GET: getAccountRoute } = await import("@/app/api/v1/accounts/[id]/route");
+    const a = await makeMerchant("A");
+    const b = await makeMerchant("B");
+    const created = await createAccountRoute(
+      apiRequest("/api/v1/accounts", { secret: a.secret, body: { currency: "USD", purpose: "customer_wallet" }, idempotencyKey: "acct-1" }),
+    );
+    expect(created.status).toBe(200);
+    const account = await created.json();
+    const own = await getAccountRoute(apiRequest(`/api/v1/accounts/${account.id}`, { secret: a.secret }), routeParams({ id: account.id }));
+    expect(own.status).toBe(200);
+    const foreign = await getAccountRoute(apiRequest(`/api/v1/accounts/${account.id}`, { secret: b.secret }), routeParams({ id: account.id }));
+    expect(foreign.status).toBe(404);
+    const foreignBody = await foreign.json();
+    const missing = await getAccountRoute(apiRequest("/api/v1/accounts/acct_nope", { secret: b.secret }), routeParams({ id: "acct_nope" }));
+    expect(missing.status).toBe(404);
+    expect(foreignBody.error.code).toBe((await missing.json()).error.code);
+    expect(JSON.stringify(foreignBody)).not.toContain(a.merchantId);
   });
 });
