@@ -5,6 +5,8 @@ import { AppError } from "@/lib/api/errors";
 import { recordAuditEvent, type Actor } from "@/lib/compliance/record-audit-event";
 import type { Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { notifyMerchant } from "./notify-merchant";
+import { toPaymentDto } from "./payment-dto";
 import { canTransition, type PaymentStatus, STATUS_TIMESTAMP } from "./state-machine";
 
 export type PaymentRow = Prisma.PaymentGetPayload<object>;
@@ -80,5 +82,13 @@ export async function transitionPayment(tx: Tx, input: TransitionInput): Promise
     },
     tx,
   );
+  await notifyMerchant(tx, {
+    merchantId: payment.merchantId,
+    type: `payment.${input.to}`,
+    objectType: "payment",
+    objectId: payment.id,
+    objectVersion: payment.version,
+    payload: toPaymentDto(payment) as unknown as Record<string, unknown>,
+  });
   return { payment, changed: true, from: fromStatus };
 }
