@@ -27,7 +27,8 @@ export type MerchantEventJson = {
   id: string;
   object: "event";
   type: string;
-  created: number;
+  /** ISO 8601, like every Settle timestamp. */
+  created: string;
   object_version: number;
   data: { object_type: string; object_id: string; object: unknown };
 };
@@ -37,7 +38,7 @@ export function toMerchantEventJson(row: MerchantEventRow): MerchantEventJson {
     id: row.id,
     object: "event",
     type: row.type,
-    created: Math.floor(row.createdAt.getTime() / 1000),
+    created: row.createdAt.toISOString(),
     object_version: row.objectVersion,
     data: { object_type: row.objectType, object_id: row.objectId, object: row.payload },
   };
