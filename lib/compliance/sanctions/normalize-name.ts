@@ -12,7 +12,7 @@ export function nameTokens(name: string): string[] {
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
     .replace(/ß/g, "ss")
-    .replace(/['’`]/g, "")
+    .replace(/['’`.]/g, "")
     .replace(/[^a-z0-9]+/g, " ")
     .trim()
     .split(" ")
