@@ -1,0 +1,108 @@
+// Brings a refund (and its payment) up to what the PSP says: succeeded → amount_refunded grows and the
+// payment becomes refunded when nothing is left; failed/canceled → the reservation is released and the
+// merchant's money comes back (even after an earlier success: Stripe's refund_failure). Idempotent.
+import type Stripe from "stripe";
+import { AppError } from "@/lib/api/errors";
+import type { Actor } from "@/lib/compliance/record-audit-event";
+import { db, type Tx } from "@/lib/db/client";
+import { notifyMerchant } from "@/lib/payments/notify-merchant";
+import { postRefundFailureSettlement, postRefundRelease } from "@/lib/payments/postings";
+import { transitionPayment } from "@/lib/payments/transition-payment";
+import { toRefundDto, type RefundRow } from "./refund.types";
+
+type RefundStatus = RefundRow["status"];
+
+/** Guarded refund status change: one conditional UPDATE; returns null when another writer got there first. */
+export async function transitionRefund(
+  tx: Tx,
+  refund: RefundRow,
+  from: RefundStatus[],
+  to: RefundStatus,
+  patch: Partial<Pick<RefundRow, "pspRefundId" | "failureReason" | "approvedBy" | "succeededAt" | "failedAt" | "settledAt">> = {},
+): Promise<RefundRow | null> {
+  const { count } = await tx.refund.updateMany({
+    where: { id: refund.id, status: { in: from } },
+    data: { ...patch, status: to, version: { increment: 1 } },
+  });
+  if (count === 0) return null;
+  const updated = await tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
+  if (to === "succeeded" || to === "failed") {
+    await notifyMerchant(tx, {
+      merchantId: updated.merchantId, type: `refund.${to}`, objectType: "refund", objectId: updated.id, objectVersion: updated.version,
+      payload: toRefundDto(updated) as unknown as Record<string, unknown>,
+    });
+  }
+  return updated;
+}
+
+/** Marks a pending refund succeeded and counts it on the payment (refunded when fully refunded). */
+export async function succeedRefund(tx: Tx, refund: RefundRow, actor: Actor, pspRefundId?: string): Promise<RefundRow> {
+  const done = await transitionRefund(tx, refund, ["pending"], "succeeded", { succeededAt: new Date(), ...(pspRefundId ? { pspRefundId } : {}) });
+  if (!done) return tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
+  const rows = await tx.$queryRaw<{ amount_refunded: bigint; amount_captured: bigint; status: string }[]>`
+    update payments set amount_refunded = amount_refunded + ${refund.amount}, updated_at = now()
+    where id = ${refund.paymentId} and amount_refunded + ${refund.amount} <= amount_refund_reserved
+    returning amount_refunded, amount_captured, status::text as status`;
+  if (rows.length !== 1) throw new Error(`Invariant violated: refund ${refund.id} exceeds the reservation on ${refund.paymentId}`);
+  const payment = rows[0]!;
+  if (BigInt(payment.amount_refunded) === BigInt(payment.amount_captured) && ["captured", "settled"].includes(payment.status)) {
+    await transitionPayment(tx, {
+      merchantId: refund.merchantId, paymentId: refund.paymentId, from: ["captured", "settled"], to: "refunded", actor, reason: `refund:${refund.id}`,
+    });
+  }
+  return done;
+}
+
+/** Fails a refund (pending or, after a late PSP failure, succeeded): release the reservation and give the money back. */
+export async function failRefund(tx: Tx, refund: RefundRow, failureReason: string, pspRefundId?: string, to: "failed" | "canceled" = "failed"): Promise<RefundRow> {
+  const wasSucceeded = refund.status === "succeeded";
+  const failed = await transitionRefund(tx, refund, to === "canceled" ? ["pending_approval"] : ["pending", "pending_approval", "succeeded"], to, {
+    failedAt: new Date(), failureReason, ...(pspRefundId ? { pspRefundId } : {}),
+  });
+  if (!failed) return tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
+  const refundedDelta = wasSucceeded ? refund.amount : 0n;
+  await tx.$executeRaw`
+    update payments set amount_refund_reserved = amount_refund_reserved - ${refund.amount},
+                        amount_refunded = amount_refunded - ${refundedDelta}, updated_at = now()
+    where id = ${refund.paymentId}`;
+  const payment = await tx.payment.findUniqueOrThrow({ where: { id: refund.paymentId }, select: { id: true, merchantId: true, currency: true } });
+  await postRefundRelease(tx, payment, refund.id, refund.amount);
+  if (refund.settledAt) await postRefundFailureSettlement(tx, payment, refund.id, refund.amount);
+  return failed;
+}
+
+async function lockRefund(tx: Tx, refundId: string): Promise<RefundRow> {
+  const refund = await tx.refund.findUnique({ where: { id: refundId } });
+  if (!refund) throw new AppError("resource_missing", `No such refund: '${refundId}'`, { param: "id" });
+  // Payment row first, then the refund: the same order as createRefund, so no deadlock.
+  await tx.$queryRaw`select id from payments where id = ${refund.paymentId} for update`;
+  await tx.$queryRaw`select id from refunds where id = ${refundId} for update`;
+  return tx.refund.findUniqueOrThrow({ where: { id: refundId } });
+}
+
+export async function applyPspRefund(refundId: string, pspRefund: Stripe.Refund, actor: Actor): Promise<RefundRow> {
+  return db().$transaction(async (tx) => {
+    let refund = await lockRefund(tx, refundId);
+    if (!refund.pspRefundId) {
+      await tx.refund.update({ where: { id: refundId }, data: { pspRefundId: pspRefund.id } });
+      refund = { ...refund, pspRefundId: pspRefund.id };
+    }
+    switch (pspRefund.status) {
+      case "succeeded":
+        return succeedRefund(tx, refund, actor);
+      case "failed":
+      case "canceled":
+        return failRefund(tx, refund, pspRefund.failure_reason ?? pspRefund.status);
+      default:
+        return refund;
+    }
+  });
+}
+
+/** Finds our refund for a PSP refund object (by its id, or the settle_refund_id we put in its metadata). */
+export async function findRefundForPsp(pspRefund: Stripe.Refund): Promise<RefundRow | null> {
+  const byPsp = await db().refund.findUnique({ where: { pspRefundId: pspRefund.id } });
+  if (byPsp) return byPsp;
+  const ours = pspRefund.metadata?.settle_refund_id;
+  return ours ? db().refund.findUnique({ where: { id: ours } }) : null;
+}
