@@ -1,0 +1,175 @@
+// Reconciliation benchmark (not a timed test). In a scratch database on DATABASE_URL's server it
+// generates, set-based with generate_series: N payments (captured, one day), their ledger captures
+// (3 entries each) and N staged PSP balance transactions with a sprinkling of injected faults (missing,
+// extra, amount off, fee off, duplicates); then runs one reconciliation and reports rows/s, duration,
+// peak process RSS (sampled) and PostgreSQL temp-file bytes. Triggers are off while generating
+// (session_replication_role = replica): this is data setup, not the code under test.
+// Run alone: DATABASE_URL=postgresql://… npx tsx bench/reconciliation.ts [rows]
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { applyMigrations } from "@/lib/db/schema-engine";
+
+export type BenchReconciliationResult = {
+  rows: number;
+  durationMs: number;
+  rowsPerSecond: number;
+  peakRssMiB: number;
+  pgTempBytes: number;
+  generateMs: number;
+  discrepancies: number;
+  expectedDiscrepancies: number;
+  state: string;
+};
+
+export async function benchReconciliation(opts: { rows: number; adminUrl?: string; keepDatabase?: boolean; log?: (line: string) => void }): Promise<BenchReconciliationResult> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const n = opts.rows;
+  const source = opts.adminUrl ?? process.env.DATABASE_URL;
+  if (!source) throw new Error("benchReconciliation needs adminUrl or DATABASE_URL");
+  const adminUrl = new URL(source);
+  adminUrl.pathname = "/postgres";
+  const name = `settle_bench_recon_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl.toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  try {
+    await applyMigrations(url.toString());
+    process.env.DATABASE_URL = url.toString();
+    process.env.AUTH_SECRET ??= "bench-secret-bench-secret-bench-secret-0123";
+    process.env.DATABASE_STATEMENT_TIMEOUT_MS ??= "600000";
+    const { ensureMerchantAccounts } = await import("@/lib/ledger/ensure-merchant-accounts");
+    const { createReconciliationRun, executeReconciliationRun } = await import("@/lib/reconciliation/execute-run");
+    const { closeDb, sqlPool } = await import("@/lib/db/client");
+
+    const generateStarted = performance.now();
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    const merchantId = "mer_bench";
+    await client.query(`INSERT INTO merchants (id, name) VALUES ($1, 'Bench')`, [merchantId]);
+    const chart = await ensureMerchantAccounts(sqlPool(), merchantId, "USD");
+    const periodStart = new Date("2026-11-20T00:00:00Z");
+    const periodEnd = new Date("2026-11-21T00:00:00Z");
+    await client.query(`SET session_replication_role = replica`);
+    await client.query(`SET maintenance_work_mem = '256MB'`);
+    const step = 86_000 / n; // seconds between payments; all inside the day
+    await client.query(
+      `INSERT INTO payments (id, merchant_id, amount, amount_captured, currency, status, capture_method, payment_method_type, payment_method,
+                             idempotency_key, psp_payment_intent_id, psp_charge_id, receipt_number, receipt_token, fee_amount, created_at, updated_at, captured_at)
+       SELECT 'pay_b' || lpad(g::text, 9, '0'), $1, 1000 + g % 5000, 1000 + g % 5000, 'USD', 'captured', 'automatic', 'card', 'pm_card_visa',
+              'idem_' || g, 'pi_b' || g, 'ch_b' || g, 'R' || g, 'rt_' || g, round((1000 + g % 5000) * 0.029) + 30,
+              $2::timestamptz + make_interval(secs => g * $3::float8), $2::timestamptz + make_interval(secs => g * $3::float8),
+              $2::timestamptz + make_interval(secs => g * $3::float8)
+       FROM generate_series(1, $4::int) g`,
+      [merchantId, periodStart, step, n],
+    );
+    // Ledger captures: every 50 000th payment has none (missing_in_ledger).
+    await client.query(
+      `INSERT INTO ledger_transactions (id, merchant_id, description, external_ref, created_at)
+       SELECT 'txn_b' || lpad(g::text, 9, '0'), $1, 'capture', 'payment:pay_b' || lpad(g::text, 9, '0') || ':capture',
+              $2::timestamptz + make_interval(secs => g * $3::float8)
+       FROM generate_series(1, $4::int) g WHERE g % 50000 <> 0`,
+      [merchantId, periodStart, step, n],
+    );
+    await client.query(
+      `INSERT INTO ledger_entries (id, transaction_id, account_id, direction, amount_minor, currency, balance_after, created_at)
+       SELECT 'ent_b' || lpad(g::text, 9, '0') || '_' || k, 'txn_b' || lpad(g::text, 9, '0'),
+              CASE k WHEN 1 THEN $1 WHEN 2 THEN $2 ELSE $3 END,
+              (CASE WHEN k < 3 THEN 'debit' ELSE 'credit' END)::"LedgerSide",
+              CASE k WHEN 1 THEN (1000 + g % 5000) - (round((1000 + g % 5000) * 0.029) + 30) WHEN 2 THEN round((1000 + g % 5000) * 0.029) + 30 ELSE 1000 + g % 5000 END,
+              'USD', 0, $4::timestamptz + make_interval(secs => g * $5::float8)
+       FROM generate_series(1, $6::int) g CROSS JOIN generate_series(1, 3) k WHERE g % 50000 <> 0`,
+      [chart.psp_receivable, chart.psp_fees, chart.merchant_pending, periodStart, step, n],
+    );
+    const run = await createReconciliationRun({
+      merchantId,
+      periodStart,
+      periodEnd,
+      source: "report",
+      reportFilename: "bench.csv",
+      actor: { type: "system", id: "bench" },
+    });
+    // PSP rows: every 20 000th payment missing at the PSP, every 10 000th 1 cent off, every 15 000th fee off,
+    // one extra adjustment per 100 000 rows and one duplicated balance transaction per 100 000.
+    await client.query(
+      `INSERT INTO reconciliation_psp_records (run_id, balance_transaction_id, reporting_category, type, source_id, charge_id, payment_intent_id,
+                                               created_at, available_on, currency, gross, fee, net, status)
+       SELECT $1, 'txn_p' || g, 'charge', 'charge', 'ch_b' || g, 'ch_b' || g, 'pi_b' || g,
+              $2::timestamptz + make_interval(secs => g * $3::float8 + 2), $2::timestamptz + interval '2 days', 'USD',
+              gross, fee, gross - fee, 'pending'
+       FROM (SELECT g, 1000 + g % 5000 + CASE WHEN g % 10000 = 0 THEN 1 ELSE 0 END AS gross,
+                    round((1000 + g % 5000) * 0.029) + 30 + CASE WHEN g % 15000 = 0 AND g % 10000 <> 0 THEN 7 ELSE 0 END AS fee
+             FROM generate_series(1, $4::int) g WHERE g % 20000 <> 0) x
+       UNION ALL
+       SELECT $1, 'txn_x' || g, 'other_adjustment', 'adjustment', NULL, NULL, NULL, $2::timestamptz + make_interval(secs => g * 863),
+              $2::timestamptz, 'USD', 1234, 0, 1234, 'available'
+       FROM generate_series(1, greatest(1, $4::int / 100000)) g
+       UNION ALL
+       SELECT $1, 'txn_p' || (g * 100000 + 1), 'charge', 'charge', 'ch_b' || (g * 100000 + 1), NULL, NULL,
+              $2::timestamptz + make_interval(secs => (g * 100000 + 1) * $3::float8 + 2), NULL, 'USD',
+              1000 + (g * 100000 + 1) % 5000, round((1000 + (g * 100000 + 1) % 5000) * 0.029) + 30,
+              1000 + (g * 100000 + 1) % 5000 - (round((1000 + (g * 100000 + 1) % 5000) * 0.029) + 30), 'pending'
+       FROM generate_series(0, greatest(0, $4::int / 100000 - 1)) g`,
+      [run.id, periodStart, step, n],
+    );
+    await client.query(`SET session_replication_role = origin`);
+    await client.query(`ANALYZE payments`);
+    await client.query(`ANALYZE ledger_transactions`);
+    await client.query(`ANALYZE ledger_entries`);
+    await client.query(`ANALYZE reconciliation_psp_records`);
+    const generateMs = Math.round(performance.now() - generateStarted);
+    log(`generated ${n} payments, ledger captures and PSP rows in ${generateMs} ms`);
+
+    const tempBefore = await client.query<{ temp_bytes: string }>(`SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()`);
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 50);
+    const started = performance.now();
+    const outcome = await executeReconciliationRun(run.id);
+    const durationMs = Math.round(performance.now() - started);
+    clearInterval(sampler);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    await new Promise((resolve) => setTimeout(resolve, 600)); // pg_stat counters are flushed asynchronously
+    const tempAfter = await client.query<{ temp_bytes: string }>(`SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()`);
+    const summary = await client.query<{ discrepancy_count: string; classes: Record<string, number> }>(
+      `SELECT r.discrepancy_count, (SELECT jsonb_object_agg(class, c) FROM (SELECT class, count(*) c FROM reconciliation_discrepancies WHERE run_id = r.id GROUP BY class) x) AS classes
+       FROM reconciliation_runs r WHERE r.id = $1`,
+      [run.id],
+    );
+    // Expected: missing at PSP (g % 20000 = 0), amount off (g % 10000 = 0 and not missing), fee off (g % 15000 = 0, not 10000, not 20000),
+    // missing in ledger (g % 50000 = 0), extras, duplicates.
+    let expected = 0;
+    for (let g = 1; g <= n; g++) {
+      if (g % 20000 === 0) expected++;
+      else if (g % 10000 === 0) expected++;
+      else if (g % 15000 === 0) expected++;
+      if (g % 50000 === 0) expected++;
+    }
+    expected += Math.max(1, Math.floor(n / 100000)) + Math.max(0, Math.floor(n / 100000));
+    await client.end();
+    await closeDb();
+    const result: BenchReconciliationResult = {
+      rows: n,
+      durationMs,
+      rowsPerSecond: Math.round((n * 1000) / Math.max(1, durationMs)),
+      peakRssMiB: Math.round(peakRss / 1048576),
+      pgTempBytes: Number(tempAfter.rows[0]!.temp_bytes) - Number(tempBefore.rows[0]!.temp_bytes),
+      generateMs,
+      discrepancies: Number(summary.rows[0]!.discrepancy_count),
+      expectedDiscrepancies: expected,
+      state: outcome.state,
+    };
+    log(`classes: ${JSON.stringify(summary.rows[0]!.classes)}`);
+    log(JSON.stringify(result));
+    return result;
+  } finally {
+    if (!opts.keepDatabase) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await benchReconciliation({ rows: Number(process.argv[2] ?? 1_000_000) });
+}
