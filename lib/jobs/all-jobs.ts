@@ -1,3 +1,4 @@
 // Imports every module that registers jobs, so the worker knows them all.
 import "./job-registry";
 import "@/lib/compliance/jobs";
+import "@/lib/payments/jobs";

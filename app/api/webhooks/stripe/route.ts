@@ -1,0 +1,27 @@
+// POST /api/webhooks/stripe — PSP webhook intake. Not through withApi: the signature covers the raw body.
+import { AppError, errorBody } from "@/lib/api/errors";
+import { newRequestId } from "@/lib/api/with-api";
+import { logger } from "@/lib/log/logger";
+import { processPspEvent } from "@/lib/webhooks/psp/process-psp-events";
+import { receivePspWebhook } from "@/lib/webhooks/psp/receive-psp-webhook";
+
+const BODY_LIMIT_BYTES = 1_000_000;
+
+export async function POST(request: Request): Promise<Response> {
+  const requestId = newRequestId();
+  const headers = { "content-type": "application/json; charset=utf-8", "request-id": requestId };
+  try {
+    const raw = await request.text();
+    if (raw.length > BODY_LIMIT_BYTES) throw new AppError("body_too_large", "Webhook body too large.");
+    const received = await receivePspWebhook(raw, request.headers.get("stripe-signature"));
+    // Answer now; process in the background (the scheduled job picks up anything this does not finish).
+    if (!received.duplicate) {
+      void processPspEvent(received.eventId).catch((error) => logger.warn({ err: error, eventId: received.eventId }, "inline PSP event processing failed"));
+    }
+    return new Response(JSON.stringify({ received: true, duplicate: received.duplicate }), { status: 200, headers });
+  } catch (error) {
+    const appError = error instanceof AppError ? error : new AppError("internal_error", "Webhook intake failed.");
+    if (!(error instanceof AppError)) logger.error({ err: error, requestId }, "webhook intake failed");
+    return new Response(JSON.stringify(errorBody(appError, requestId)), { status: appError.status, headers });
+  }
+}

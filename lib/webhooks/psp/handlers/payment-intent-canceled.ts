@@ -1,0 +1,8 @@
+// payment_intent.canceled: canceled, or an authorisation that expired uncaptured. Re-reads the truth from the PSP, so order and duplicates do not matter.
+import type Stripe from "stripe";
+import { type HandlerResult, syncPaymentIntentById } from "../sync-objects";
+
+export async function handlePaymentIntentCanceled(event: Stripe.Event): Promise<HandlerResult> {
+  const object = event.data.object as Stripe.PaymentIntent;
+  return syncPaymentIntentById(object.id);
+}

@@ -1,0 +1,71 @@
+// Processes stored PSP events: claim a batch (FOR UPDATE SKIP LOCKED, with a lease so a crashed worker's
+// claim expires), run the type's handler, record processed/ignored, or failed with the error and a
+// back-off; after ATTEMPTS_MAX the event is dead — still in the table, visible, for a human to replay.
+import type Stripe from "stripe";
+import { db } from "@/lib/db/client";
+import { logger } from "@/lib/log/logger";
+import { PSP_EVENT_HANDLERS } from "./handlers";
+
+export const PSP_EVENT_ATTEMPTS_MAX = 10;
+const LEASE_SECONDS = 120;
+const BATCH_MAX = 100;
+const BACKOFF_BASE_SECONDS = 5;
+const BACKOFF_CAP_SECONDS = 3600;
+
+type Claimed = { id: string; type: string; payload: Stripe.Event; attempts: number };
+
+async function claim(limit: number, onlyId?: string): Promise<Claimed[]> {
+  return db().$queryRaw<Claimed[]>`
+    update psp_events set status = 'processing', attempts = attempts + 1, locked_until = now() + make_interval(secs => ${LEASE_SECONDS})
+    where id in (
+      select id from psp_events
+      where (${onlyId ?? null}::text is null or id = ${onlyId ?? null})
+        and ((status in ('pending', 'failed') and next_attempt_at <= now()) or (status = 'processing' and locked_until < now()))
+      order by psp_created_at, received_at
+      limit ${limit}
+      for update skip locked)
+    returning id, type, payload, attempts`;
+}
+
+async function finish(row: Claimed, status: "processed" | "ignored"): Promise<void> {
+  await db().$executeRaw`update psp_events set status = ${status}, processed_at = now(), locked_until = null, last_error = null where id = ${row.id}`;
+}
+
+async function fail(row: Claimed, error: unknown): Promise<void> {
+  const message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 2000);
+  const dead = row.attempts >= PSP_EVENT_ATTEMPTS_MAX;
+  const delaySeconds = Math.min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (row.attempts - 1));
+  await db().$executeRaw`
+    update psp_events set status = ${dead ? "dead" : "failed"}, last_error = ${message}, locked_until = null,
+      next_attempt_at = now() + make_interval(secs => ${delaySeconds})
+    where id = ${row.id}`;
+  logger[dead ? "error" : "warn"]({ eventId: row.id, type: row.type, attempts: row.attempts, err: error }, dead ? "PSP event gave up" : "PSP event failed; will retry");
+}
+
+async function run(row: Claimed): Promise<void> {
+  const handler = PSP_EVENT_HANDLERS[row.type];
+  if (!handler) return finish(row, "ignored");
+  try {
+    await finish(row, await handler(row.payload));
+  } catch (error) {
+    await fail(row, error);
+  }
+}
+
+/** Processes due events until none are left or `maxEvents` is reached. Returns how many were handled. */
+export async function processPspEvents(options: { maxEvents?: number } = {}): Promise<number> {
+  const maxEvents = options.maxEvents ?? 1_000;
+  let handled = 0;
+  while (handled < maxEvents) {
+    const batch = await claim(Math.min(BATCH_MAX, maxEvents - handled));
+    if (batch.length === 0) break;
+    for (const row of batch) await run(row);
+    handled += batch.length;
+  }
+  return handled;
+}
+
+/** Processes one event now (called right after intake); a no-op if someone else has it. */
+export async function processPspEvent(eventId: string): Promise<void> {
+  for (const row of await claim(1, eventId)) await run(row);
+}
