@@ -6,6 +6,7 @@
 import type pg from "pg";
 import { CURRENCY_CODES, currencyExponent } from "@/lib/money";
 import { newId } from "@/lib/ids";
+import { logger } from "@/lib/log/logger";
 
 /** PSP rows and Settle records this far either side of the period are fetched to find timing differences. */
 export const GRACE_MS = 24 * 3600 * 1000;
@@ -16,14 +17,14 @@ const CAPTURED_STATUSES = `('captured','settled','refunded','refund_settled','ch
 const PAYOUT_CATEGORIES = `('payout','payout_reversal','payout_failure')`;
 
 /**
- * The ledger postings each Settle record should have (external references), as the payments code
- * writes them: a capture is "payment:<id>:capture" (Dr psp_receivable net + Dr psp_fees fee, Cr
- * merchant_pending gross).
+ * The ledger postings each Settle record should have (external references), as lib/payments/postings.ts
+ * writes them. The ledger amount compared is the posting's total debits, or that less its psp_fees
+ * line: a capture debits net + fee (= gross); a chargeback withdrawal debits amount + dispute fee.
  */
 export const LEDGER_REFS = {
   payment: (id: string) => `payment:${id}:capture`,
-  refund: (id: string) => `refund:${id}`,
-  dispute: (id: string) => `dispute:${id}:funds_withdrawn`,
+  refund: (id: string) => `refund:${id}:hold`,
+  dispute: (id: string) => `dispute:${id}:withdrawal`,
 } as const;
 
 /** SQL expression: the minor-unit exponent of a currency column (ISO 4217; 2 unless listed). */
@@ -56,7 +57,10 @@ export type MatchInput = {
 export type MatchResult = { pspRecords: number; settleRecords: number; matched: number; discrepancies: number };
 
 async function run(client: pg.ClientBase, sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
-  return client.query(sql, params);
+  const started = performance.now();
+  const result = await client.query(sql, params);
+  logger.debug({ ms: Math.round(performance.now() - started), sql: sql.trim().slice(0, 60) }, "reconciliation statement");
+  return result;
 }
 
 const PSP_JSON = `jsonb_build_object('balance_transaction', p.bt, 'reporting_category', p.cat, 'type', p.type, 'source', p.source_id,
@@ -82,11 +86,11 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
   await run(
     client,
     `CREATE TEMP TABLE rp ON COMMIT DROP AS
-     SELECT s.id AS row_id, s.balance_transaction_id AS bt, s.reporting_category AS cat, s.type, s.source_id, s.charge_id,
+     SELECT s.id AS row_id, s.balance_transaction_id COLLATE "C" AS bt, s.reporting_category AS cat, s.type, s.source_id, s.charge_id,
             s.payment_intent_id AS pi, s.settle_ref, s.settle_merchant_ref, s.created_at, s.available_on, s.currency::text AS currency,
             s.gross, s.fee, s.net, s.exchange_rate, s.customer_facing_amount AS cf_amount, s.customer_facing_currency::text AS cf_currency,
             s.status, s.payout_id, (s.created_at >= $2 AND s.created_at < $3) AS in_period, false AS foreign_row,
-            row_number() OVER (PARTITION BY s.balance_transaction_id ORDER BY s.id) AS dup_rank
+            row_number() OVER (PARTITION BY s.balance_transaction_id COLLATE "C" ORDER BY s.id) AS dup_rank
      FROM reconciliation_psp_records s
      WHERE s.run_id = $1 AND ($4 = 'ALL' OR s.currency = $4 OR s.customer_facing_currency = $4)`,
     [runId, periodStart, periodEnd, currencyScope],
@@ -94,7 +98,7 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
 
   // 2. The Settle side: what should be at the PSP, created in the period (+ grace after it).
   const settleSelect = (where: { payments: string; refunds: string; disputes: string; reversals: string }) => `
-     SELECT 'payment:' || p.id AS skey, 'payment'::text AS s_kind, p.id AS s_id, p.id AS s_payment_id, p.psp_charge_id AS s_ref,
+     SELECT ('payment:' || p.id) COLLATE "C" AS skey, 'payment'::text AS s_kind, p.id AS s_id, p.id AS s_payment_id, p.psp_charge_id AS s_ref,
             p.psp_payment_intent_id AS s_ref2, 'charge'::text AS s_cat,
             CASE WHEN p.amount_captured > 0 THEN p.amount_captured ELSE p.amount END AS s_amount, p.currency AS s_currency,
             p.fee_amount AS s_fee, coalesce(p.captured_at, p.created_at) AS s_at, p.status::text AS s_status,
@@ -102,11 +106,11 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
      FROM payments p WHERE ${where.payments}
      UNION ALL
      SELECT 'refund:' || r.id, 'refund', r.id, r.payment_id, r.psp_refund_id, p.psp_payment_intent_id, 'refund', -r.amount, r.currency,
-            NULL::bigint, coalesce(r.succeeded_at, r.created_at), r.status::text, r.status IN ('succeeded', 'pending'), 'refund:' || r.id
+            NULL::bigint, coalesce(r.succeeded_at, r.created_at), r.status::text, r.status IN ('succeeded', 'pending'), 'refund:' || r.id || ':hold'
      FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE ${where.refunds}
      UNION ALL
      SELECT 'dispute:' || d.id, 'dispute', d.id, d.payment_id, d.psp_dispute_id, p.psp_payment_intent_id, 'dispute', -d.amount, d.currency,
-            NULLIF(d.fee_amount, 0), d.created_at, d.status, true, 'dispute:' || d.id || ':funds_withdrawn'
+            NULLIF(d.fee_amount, 0), d.created_at, d.status, true, 'dispute:' || d.id || ':withdrawal'
      FROM disputes d JOIN payments p ON p.id = d.payment_id WHERE ${where.disputes}
      UNION ALL
      SELECT 'dispute_reversal:' || d.id, 'dispute', d.id, d.payment_id, d.psp_dispute_id, p.psp_payment_intent_id, 'dispute_reversal',
