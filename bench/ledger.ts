@@ -1,5 +1,6 @@
 // Ledger benchmark (not a timed test). In a scratch database on the configured PostgreSQL server:
-//   (a) transfers/s posted through lib/ledger by N concurrent callers, with p50/p99 latency;
+//   (a) transfers/s posted through lib/ledger by N concurrent callers, with p50/p99 latency: one transfer
+//       per database transaction, and group-committed through createTransferBatcher;
 //   (c) the baseline: pgbench TPC-B when a pgbench binary is available, else a Node loop of plain
 //       two-row-update transactions (BEGIN; UPDATE; UPDATE; COMMIT) over N connections;
 //   and balance-read latency (cached balance and as_of) on an account with `readEntries` entries.
@@ -18,6 +19,7 @@ import { getAccountOrThrow } from "@/lib/ledger/get-account";
 import { getBalanceAsOf } from "@/lib/ledger/list-entries";
 import { postTransaction } from "@/lib/ledger/post-transaction";
 import { withLedgerRetry } from "@/lib/ledger/sql";
+import { createTransferBatcher } from "@/lib/ledger/transfer-batcher";
 
 export type BenchLedgerOptions = {
   /** Server to create the scratch database on; by default DATABASE_URL's server. */
@@ -29,11 +31,33 @@ export type BenchLedgerOptions = {
   /** Entries loaded onto one account for the read test. */
   readEntries?: number;
   readSamples?: number;
+  /** Group commit: transfers per database transaction at most, and batches in flight at once. */
+  batchSizeMax?: number;
+  batchFlushersMax?: number;
+  /** Slices each of (a), batched (a) and (c) is split into, run alternately. */
+  rounds?: number;
   keepDatabase?: boolean;
   log?: (line: string) => void;
 };
 
-type Throughput = { perSecond: number; count: number; p50Ms: number; p99Ms: number; errors: number };
+type Throughput = { perSecond: number; count: number; p50Ms: number; p99Ms: number; errors: number; latencies?: number[]; elapsedMs?: number };
+
+/** Merges the slices of one measurement (modes run interleaved, so load from elsewhere hits all alike). */
+function combine(slices: Throughput[]): Throughput {
+  const latencies = slices.flatMap((slice) => slice.latencies ?? []).sort((left, right) => left - right);
+  const elapsedMs = slices.reduce((sum, slice) => sum + (slice.elapsedMs ?? 0), 0);
+  const count = slices.reduce((sum, slice) => sum + slice.count, 0);
+  if (latencies.length === 0) {
+    return { perSecond: Math.round(slices.reduce((sum, slice) => sum + slice.perSecond, 0) / slices.length), count, p50Ms: slices[0]?.p50Ms ?? 0, p99Ms: 0, errors: 0 };
+  }
+  return {
+    perSecond: Math.round(count / (elapsedMs / 1000)),
+    count,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    errors: slices.reduce((sum, slice) => sum + slice.errors, 0),
+  };
+}
 
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => BigInt(value));
 
@@ -60,14 +84,16 @@ async function runWorkers(concurrency: number, durationMs: number, once: (worker
       }
     }),
   );
-  const elapsedSeconds = (performance.now() - started) / 1000;
+  const elapsedMs = performance.now() - started;
   latencies.sort((left, right) => left - right);
   return {
-    perSecond: Math.round(latencies.length / elapsedSeconds),
+    perSecond: Math.round(latencies.length / (elapsedMs / 1000)),
     count: latencies.length,
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
     errors,
+    latencies,
+    elapsedMs,
   };
 }
 
@@ -79,12 +105,14 @@ function serverAdminUrl(options: BenchLedgerOptions): string {
   return url.toString();
 }
 
-async function benchTransfers(pool: pg.Pool, options: Required<Pick<BenchLedgerOptions, "durationMs" | "concurrency" | "accounts">>): Promise<Throughput> {
+type Wallets = { merchantId: string; wallets: string[] };
+
+async function setupWallets(pool: pg.Pool, count: number): Promise<Wallets> {
   const merchantId = newId("merchant");
   await pool.query(`INSERT INTO merchants (id, name) VALUES ($1, 'Bench merchant')`, [merchantId]);
   const chart = await ensureMerchantAccounts(pool, merchantId, "USD");
   const wallets: string[] = [];
-  for (let i = 0; i < options.accounts; i++) wallets.push((await createAccount(pool, { merchantId, currency: "USD" })).id);
+  for (let i = 0; i < count; i++) wallets.push((await createAccount(pool, { merchantId, currency: "USD" })).id);
   for (const wallet of wallets) {
     await postTransaction(pool, {
       merchantId,
@@ -95,19 +123,28 @@ async function benchTransfers(pool: pg.Pool, options: Required<Pick<BenchLedgerO
       ],
     });
   }
-  // Warm the account-facts cache and the connections.
+  // Warm the account-facts cache and the connections' prepared statements.
   for (let i = 0; i < Math.min(wallets.length, 200); i++) {
-    const from = wallets[i]!;
-    const to = wallets[(i + 1) % wallets.length]!;
-    await createTransfer(pool, { merchantId, fromAccountId: from, toAccountId: to, amountMinor: 1n, currency: "USD" });
+    await createTransfer(pool, { merchantId, fromAccountId: wallets[i]!, toAccountId: wallets[(i + 1) % wallets.length]!, amountMinor: 1n, currency: "USD" });
   }
+  return { merchantId, wallets };
+}
+
+/** (a) One transfer per database transaction (createTransfer, one autocommit statement), or group-committed. */
+async function benchTransfers(
+  pool: pg.Pool,
+  { merchantId, wallets }: Wallets,
+  options: Required<Pick<BenchLedgerOptions, "durationMs" | "concurrency">> & Pick<BenchLedgerOptions, "batchSizeMax" | "batchFlushersMax">,
+  mode: "each" | "batched",
+): Promise<Throughput> {
+  const batcher = createTransferBatcher({ pool, batchSizeMax: options.batchSizeMax, flushersMax: options.batchFlushersMax });
   return runWorkers(options.concurrency, options.durationMs, async () => {
     const from = Math.floor(Math.random() * wallets.length);
     let to = Math.floor(Math.random() * wallets.length);
     if (to === from) to = (to + 1) % wallets.length;
-    await withLedgerRetry(() =>
-      createTransfer(pool, { merchantId, fromAccountId: wallets[from]!, toAccountId: wallets[to]!, amountMinor: 1n + BigInt(Math.floor(Math.random() * 100)), currency: "USD" }),
-    );
+    const input = { merchantId, fromAccountId: wallets[from]!, toAccountId: wallets[to]!, amountMinor: 1n + BigInt(Math.floor(Math.random() * 100)), currency: "USD" };
+    if (mode === "batched") await batcher.submit(input);
+    else await withLedgerRetry(() => createTransfer(pool, input));
   });
 }
 
@@ -137,7 +174,8 @@ async function benchBaseline(
     const url = new URL(databaseUrl);
     const env = { ...process.env, PGPASSWORD: decodeURIComponent(url.password) };
     const connection = ["-h", url.hostname, "-p", url.port || "5432", "-U", decodeURIComponent(url.username), url.pathname.slice(1)];
-    spawnSync(pgbench, ["-i", "-s", "1", "-q", ...connection], { env, encoding: "utf8" });
+    const initialised = await pool.query(`SELECT to_regclass('pgbench_accounts') IS NOT NULL AS ready`);
+    if (!initialised.rows[0].ready) spawnSync(pgbench, ["-i", "-s", "1", "-q", ...connection], { env, encoding: "utf8" });
     const seconds = String(Math.max(1, Math.round(options.durationMs / 1000)));
     const run = spawnSync(pgbench, ["-c", String(options.concurrency), "-j", "2", "-T", seconds, "-M", "prepared", "-r", ...connection], { env, encoding: "utf8" });
     const tps = Number(run.stdout.match(/tps = ([\d.]+)/)?.[1] ?? 0);
@@ -145,8 +183,8 @@ async function benchBaseline(
     return { kind: "pgbench-tpcb", perSecond: Math.round(tps), count: Math.round(tps * Number(seconds)), p50Ms: latency, p99Ms: 0, errors: 0 };
   }
   const rows = 100_000; // pgbench scale 1 has 100,000 accounts
-  await pool.query(`CREATE TABLE bench_two_row (id int PRIMARY KEY, balance bigint NOT NULL)`);
-  await pool.query(`INSERT INTO bench_two_row SELECT g, 0 FROM generate_series(1, $1) g`, [rows]);
+  await pool.query(`CREATE TABLE IF NOT EXISTS bench_two_row (id int PRIMARY KEY, balance bigint NOT NULL)`);
+  await pool.query(`INSERT INTO bench_two_row SELECT g, 0 FROM generate_series(1, $1) g ON CONFLICT DO NOTHING`, [rows]);
   const clients = await Promise.all(Array.from({ length: options.concurrency }, () => pool.connect()));
   try {
     const result = await runWorkers(options.concurrency, options.durationMs, async (worker) => {
@@ -235,11 +273,16 @@ async function benchReads(pool: pg.Pool, entries: number, samples: number) {
   return { entries, loadSeconds: Number(loadSeconds.toFixed(1)), balance: current, balanceAsOf: asOf };
 }
 
+function ratio(numerator: number, denominator: number): number | null {
+  return denominator > 0 ? Number((numerator / denominator).toFixed(2)) : null;
+}
+
 export async function benchLedger(options: BenchLedgerOptions = {}) {
   const durationMs = options.durationMs ?? 10_000;
   const concurrency = options.concurrency ?? 16;
   const accounts = options.accounts ?? 1_000;
   const readEntries = options.readEntries ?? 1_000_000;
+  const rounds = options.rounds ?? 3;
   const log = options.log ?? (() => {});
   const adminUrl = serverAdminUrl(options);
   const name = `settle_bench_ledger_${randomBytes(4).toString("hex")}`;
@@ -255,17 +298,40 @@ export async function benchLedger(options: BenchLedgerOptions = {}) {
     log(`ledger bench: migrating ${name}`);
     migrateInChildProcess(databaseUrl);
     const settings = (await pool.query(`SELECT current_setting('synchronous_commit') AS synchronous_commit, current_setting('fsync') AS fsync`)).rows[0];
-    log(`ledger bench: (a) transfers, ${concurrency} callers, ${accounts} wallets, ${durationMs} ms`);
-    const transfers = await benchTransfers(pool, { durationMs, concurrency, accounts });
-    log(`ledger bench: (c) baseline`);
-    const baseline = await benchBaseline(pool, databaseUrl, { durationMs, concurrency });
+    log(`ledger bench: (a) transfers and (c) baseline, ${concurrency} callers, ${accounts} wallets, ${durationMs} ms each in ${rounds} rounds`);
+    const wallets = await setupWallets(pool, accounts);
+    // The three measurements run interleaved in `rounds` slices, so load from elsewhere hits them alike.
+    const slices = { each: [] as Throughput[], batched: [] as Throughput[], baseline: [] as Throughput[] };
+    let baselineKind: "pgbench-tpcb" | "node-two-row-update" = "node-two-row-update";
+    const sliceMs = Math.max(1_000, Math.round(durationMs / rounds));
+    for (let round = 0; round < rounds; round++) {
+      slices.each.push(await benchTransfers(pool, wallets, { durationMs: sliceMs, concurrency }, "each"));
+      slices.batched.push(
+        await benchTransfers(
+          pool,
+          wallets,
+          { durationMs: sliceMs, concurrency, batchSizeMax: options.batchSizeMax, batchFlushersMax: options.batchFlushersMax },
+          "batched",
+        ),
+      );
+      const baselineSlice = await benchBaseline(pool, databaseUrl, { durationMs: sliceMs, concurrency });
+      baselineKind = baselineSlice.kind;
+      slices.baseline.push(baselineSlice);
+    }
+    const transfers = combine(slices.each);
+    const transfersBatched = combine(slices.batched);
+    const baseline = { kind: baselineKind, ...combine(slices.baseline) };
     log(`ledger bench: balance reads with ${readEntries} entries`);
     const reads = await benchReads(pool, readEntries, options.readSamples ?? 2_000);
     return {
-      config: { durationMs, concurrency, accounts, server: settings },
+      config: { durationMs, rounds, concurrency, accounts, server: settings },
+      /** One transfer per database transaction: the API path's cost (without the wrapper's own statements). */
       transfers,
+      /** Group commit through createTransferBatcher: callers still wait for their own durable COMMIT. */
+      transfersBatched,
       baseline,
-      ratioTransfersToBaseline: baseline.perSecond > 0 ? Number((transfers.perSecond / baseline.perSecond).toFixed(2)) : null,
+      ratioTransfersToBaseline: ratio(transfers.perSecond, baseline.perSecond),
+      ratioBatchedTransfersToBaseline: ratio(transfersBatched.perSecond, baseline.perSecond),
       reads,
     };
   } finally {

@@ -61,4 +61,5 @@ export {
   startBalanceCheckLoop,
 } from "./run-balance-check";
 export { setAccountStatus } from "./set-account-status";
+export { createTransferBatched, createTransferBatcher, TRANSFER_BATCH_SIZE_MAX, type TransferBatcher } from "./transfer-batcher";
 export { isRetryableSqlError, LEDGER_RETRY_ATTEMPTS_MAX, type SqlClient, withLedgerRetry } from "./sql";
