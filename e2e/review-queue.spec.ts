@@ -32,7 +32,7 @@ test("an admin approves one held payment and rejects another", async ({ page, ba
   await expect(page.getByRole("heading", { name: "Reviews" })).toBeVisible();
   const toApprove = page.getByRole("listitem", { name: `Review of payment order-${run}-approve` });
   const toReject = page.getByRole("listitem", { name: `Review of payment order-${run}-reject` });
-  await expect(toApprove).toContainText("12,500.00 USD");
+  await expect(toApprove.getByText("$12,500.00 USD", { exact: true })).toBeVisible();
   await expect(toApprove).toContainText("aml_report_threshold");
   await expectNoSeriousA11yViolations(page);
 
@@ -46,6 +46,7 @@ test("an admin approves one held payment and rejects another", async ({ page, ba
   await page.getByLabel(`Reason for order-${run}-reject`).fill("Amount does not match the customer's profile");
   await toReject.getByRole("button", { name: /Reject/ }).click();
   await expect(page.getByTestId(`decided-order-${run}-reject`)).toContainText("rejected");
+  await expect(page.getByTestId(`decided-order-${run}-reject`)).toContainText("$12,500.00 USD");
   await page.screenshot({ path: "test-results/screenshots/review-queue.png", fullPage: true });
 
   // After a reload the decisions are still there and nothing from this run is pending.

@@ -4,7 +4,7 @@ import { ReviewQueue, type ReviewItem } from "@/components/review-queue";
 import { can } from "@/lib/auth/roles";
 import { getDashboardUser } from "@/lib/auth/session";
 import { listReviews } from "@/lib/compliance/aml/reviews/list-reviews";
-import { formatMinor } from "@/lib/money";
+import { formatMoney } from "@/lib/money";
 
 export const metadata: Metadata = { title: "Reviews" };
 export const dynamic = "force-dynamic";
@@ -27,7 +27,7 @@ export default async function ReviewsPage() {
     id: review.id,
     subjectType: review.subject_type,
     subjectId: review.subject_id,
-    amount: review.amount !== null && review.currency ? `${formatMinor(BigInt(review.amount), review.currency)} ${review.currency.toUpperCase()}` : "—",
+    amount: review.amount !== null && review.currency ? `${formatMoney(BigInt(review.amount), review.currency)} ${review.currency.toUpperCase()}` : "—",
     reasons: review.reasons.map((reason) => `${reason.rule}: ${reason.detail}`),
     status: review.status,
     decidedBy: review.decided_by,
