@@ -57,6 +57,8 @@ const ZEnv = z.object({
   EMAIL_FROM: z.string().min(3).default("Settle receipts <receipts@settle.localhost>"),
   /** Allow merchant webhook endpoints on private networks (10/8, 172.16/12, 192.168/16, …); loopback is always allowed outside production. */
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: ZBooleanString.default(false),
+  /** Refunds above this amount (minor units, any currency) made on the admin refund screen wait for a second admin's approval. */
+  REFUND_APPROVAL_THRESHOLD_MINOR: z.coerce.bigint().refine((value) => value >= 0n, "must be 0 or more").default(50_000n),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
