@@ -240,9 +240,14 @@ describe("balance check", () => {
     await createTransferNow({ merchantId, fromAccountId: alice, toAccountId: bob, amountMinor: 250n, currency: "USD" });
     const clean = await runBalanceCheck({ sinceSeq: 0n });
     expect(clean.mismatches).toEqual([]);
-    expect(clean.entriesChecked).toBeGreaterThanOrEqual(6);
+    expect(clean.entriesChecked).toBeGreaterThanOrEqual(4);
+    // The checkpoint moves once every transaction older than the previous run has finished, anywhere on
+    // the server (other test files run beside this one), so give it a few runs.
     let increment = await runBalanceCheckIncrement();
-    increment = await runBalanceCheckIncrement();
+    for (let run = 0; run < 100 && increment.checkpoint.checkedSeq < increment.toSeq; run++) {
+      await sleep(50);
+      increment = await runBalanceCheckIncrement();
+    }
     expect(increment.checkpoint.checkedSeq).toBe(increment.toSeq);
     expect(await getLedgerHealth()).toMatchObject({ ok: true, openAlerts: 0, lastCheckedSeq: Number(increment.toSeq) });
 
