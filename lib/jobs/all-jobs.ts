@@ -2,3 +2,4 @@
 import "./job-registry";
 import "@/lib/compliance/jobs";
 import "@/lib/payments/jobs";
+import "@/lib/reconciliation/jobs";
