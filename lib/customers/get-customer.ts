@@ -6,7 +6,7 @@ import { toBytes } from "@/lib/compliance/encryption/aes-gcm";
 import { emailBlindIndex, findCustomerDataKey, findMerchantDataKey } from "@/lib/compliance/encryption/key-hierarchy";
 import { db, type Db, type Tx } from "@/lib/db/client";
 import { hasPrefix } from "@/lib/ids";
-import { toCustomerDto } from "./customer-dto";
+import { maskCustomerDto, toCustomerDto } from "./customer-dto";
 import { decryptCustomer, ENCRYPTED_ROW_SELECT, type EncryptedRow } from "./customer-fields";
 import type { Customer, TCustomerDto } from "./customer.types";
 
@@ -49,15 +49,19 @@ export async function findCustomerByEmail(merchantId: string, email: string): Pr
   return customer ?? null;
 }
 
-/** A person reads a customer's personal data: decrypted, and audited as `personal_data.read`. */
-export async function readCustomer(input: { merchantId: string; customerId: string; actor: Actor }): Promise<TCustomerDto> {
+/**
+ * A person reads a customer's personal data: decrypted, and audited as `personal_data.read`. `masked`
+ * (dashboard viewers) returns the masked view; the access is still recorded.
+ */
+export async function readCustomer(input: { merchantId: string; customerId: string; actor: Actor; masked?: boolean; via?: string }): Promise<TCustomerDto> {
   const customer = await getCustomerOrThrow(input.merchantId, input.customerId);
   await recordAuditEvent({
     merchantId: input.merchantId,
     actor: input.actor,
     action: "personal_data.read",
     target: { type: "customer", id: customer.id },
-    data: { via: "customer_detail" },
+    data: { via: input.via ?? "api", masked: input.masked ?? false },
   });
-  return toCustomerDto(customer);
+  const dto = toCustomerDto(customer);
+  return input.masked ? maskCustomerDto(dto) : dto;
 }
