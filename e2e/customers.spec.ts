@@ -23,7 +23,7 @@ test("a viewer sees personal data masked", async ({ page }) => {
   await signIn(page, "viewer");
   await page.goto("/customers");
   await expect(page.getByText("Your role (viewer) sees personal data masked.")).toBeVisible();
-  const ada = page.getByTestId("customer-row").filter({ hasText: "a•••@e••••••.com" }).first();
+  const ada = page.getByTestId("customer-row").filter({ hasText: "a••@e••••••.com" }).first();
   await expect(ada).toBeVisible();
   await expect(page.getByText("Lovelace")).toHaveCount(0);
   await expect(page.getByText("ada@example.com")).toHaveCount(0);
