@@ -38,7 +38,7 @@ export async function applyPspDispute(pspDispute: Stripe.Dispute, actor: Actor):
     await tx.$queryRaw`select id from payments where id = ${payment.id} for update`;
     let dispute = await tx.dispute.findUnique({ where: { pspDisputeId: pspDispute.id } });
     const evidence = pspDispute.evidence as unknown as Record<string, unknown>;
-    const textEvidence = Object.fromEntries(Object.entries(evidence ?? {}).filter(([, value]) => typeof value === "string"));
+    const textEvidence = Object.fromEntries(Object.entries(evidence ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
     const fields = {
       status: pspDispute.status,
       reason: pspDispute.reason,
