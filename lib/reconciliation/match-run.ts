@@ -294,7 +294,7 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
               CASE WHEN dup.skey IS NOT NULL THEN jsonb_build_object('object', dup.s_kind, 'id', dup.s_id, 'status', dup.s_status, 'amount', dup.s_amount, 'currency', dup.s_currency)
                    WHEN ours.id IS NOT NULL THEN jsonb_build_object('object', 'payment', 'id', ours.id, 'status', ours.status, 'amount', ours.amount, 'amount_refunded', ours.amount_refunded, 'currency', ours.currency)
               END AS settle_record,
-              CASE WHEN p.dup_rank > 1 THEN 'accept' WHEN ours.id IS NOT NULL OR p.settle_ref IS NOT NULL THEN 'resync' ELSE 'adjust' END AS suggested_action,
+              CASE WHEN p.dup_rank > 1 THEN 'accept' WHEN dup.skey IS NOT NULL THEN 'adjust' WHEN ours.id IS NOT NULL OR p.settle_ref IS NOT NULL THEN 'resync' ELSE 'adjust' END AS suggested_action,
               CASE WHEN p.dup_rank > 1 THEN 'The PSP reported this balance transaction more than once; only the first copy counts. Accept it.'
                    WHEN dup.skey IS NOT NULL THEN 'A second PSP record for a ' || dup.s_kind || ' that already matched one: money moved twice. Post it through suspense and ask the PSP.'
                    WHEN ours.id IS NOT NULL THEN 'The PSP booked a ' || p.cat || ' on payment ' || ours.id || ', which Settle records as ' || ours.status || '. Re-sync the payment from the PSP.'
