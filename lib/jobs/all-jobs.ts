@@ -3,3 +3,4 @@ import "./job-registry";
 import "@/lib/compliance/jobs";
 import "@/lib/payments/jobs";
 import "@/lib/reconciliation/jobs";
+import "@/lib/notifications/jobs";

@@ -1,0 +1,17 @@
+// The email outbox as the dashboard shows it (Developers → Emails): newest first, one merchant's only.
+import { finishPage, idPage, listResponse, type ListResponse, type TListQuery } from "@/lib/api/pagination";
+import { db } from "@/lib/db/client";
+import { toEmailMessageDto, type EmailMessageDto } from "./send-receipt-email";
+
+export type EmailMessageDetailDto = EmailMessageDto & { from: string | null; text: string | null; html: string | null };
+
+export async function listEmails(merchantId: string, query: TListQuery): Promise<ListResponse<EmailMessageDetailDto>> {
+  const page = idPage(query);
+  const rows = await db().emailMessage.findMany({ where: { merchantId, ...page.where }, orderBy: page.orderBy, take: page.take });
+  const { data, hasMore } = finishPage(rows, query, page.reversed);
+  return listResponse(
+    "/developers/emails",
+    data.map((row) => ({ ...toEmailMessageDto(row), from: row.fromAddress, text: row.textBody, html: row.htmlBody })),
+    hasMore,
+  );
+}
