@@ -13,6 +13,12 @@ const HELP = `Settle operator CLI
   npm run cli -- key:revoke --merchant mer_… --key key_…
   npm run cli -- migrate
   npm run cli -- config
+  npm run cli -- fx:import [--file data/fx-rates.csv]          reference FX rates (CSV)
+  npm run cli -- sanctions:import --file list.csv             sanctions list for screening
+  npm run cli -- audit:seal [--merchant mer_…]                chain unsealed audit rows now
+  npm run cli -- audit:verify --merchant mer_…                recompute the hash chain; first broken link
+  npm run cli -- kek:rotate                                   re-wrap data keys under the current KEK
+  npm run cli -- pan:scan [--file app.log …]                  look for card numbers in the database and logs
 `;
 
 const [command, ...rest] = process.argv.slice(2);
@@ -27,6 +33,7 @@ const { values } = parseArgs({
     name: { type: "string" }, country: { type: "string" }, currency: { type: "string" },
     merchant: { type: "string" }, email: { type: "string" }, role: { type: "string" }, password: { type: "string" },
     restricted: { type: "boolean" }, scopes: { type: "string" }, key: { type: "string" },
+    file: { type: "string", multiple: true },
   },
   strict: true,
 });
@@ -89,6 +96,46 @@ try {
       const { applyMigrations } = await import("../lib/db/schema-engine");
       const applied = await applyMigrations(database.url);
       console.log(applied.length ? `Applied: ${applied.join(", ")}` : "Database is up to date.");
+      break;
+    }
+    case "fx:import": {
+      const { readFileSync } = await import("node:fs");
+      const { importFxRatesCsv } = await import("../lib/fx/import-fx-rates-csv");
+      const file = values.file?.[0] ?? path.resolve(import.meta.dirname, "../data/fx-rates.csv");
+      console.log(JSON.stringify(await importFxRatesCsv(readFileSync(file, "utf8"))));
+      break;
+    }
+    case "sanctions:import": {
+      const { readFileSync } = await import("node:fs");
+      const { importSanctionsCsv } = await import("../lib/compliance/sanctions/import-sanctions-csv");
+      const file = values.file?.[0] ?? path.resolve(import.meta.dirname, "../data/sanctions-sample.csv");
+      console.log(JSON.stringify(await importSanctionsCsv(readFileSync(file, "utf8"))));
+      break;
+    }
+    case "audit:seal": {
+      const { sealAuditChain } = await import("../lib/compliance/seal-audit-chain");
+      console.log(JSON.stringify(await sealAuditChain({ merchantId: values.merchant }), (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2));
+      break;
+    }
+    case "audit:verify": {
+      const { sealAuditChain } = await import("../lib/compliance/seal-audit-chain");
+      const { verifyAuditChain } = await import("../lib/compliance/verify-audit-chain");
+      await sealAuditChain({ merchantId: required("merchant") });
+      const result = await verifyAuditChain(required("merchant"));
+      console.log(JSON.stringify(result, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2));
+      if (!result.ok) exitCode = 1;
+      break;
+    }
+    case "kek:rotate": {
+      const { rotateKek } = await import("../lib/compliance/encryption/rotate-kek");
+      console.log(JSON.stringify(await rotateKek(), (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2));
+      break;
+    }
+    case "pan:scan": {
+      const { scanForCardNumbers } = await import("../lib/compliance/scan-for-card-numbers");
+      const result = await scanForCardNumbers({ logFiles: values.file ?? [] });
+      console.log(JSON.stringify(result, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2));
+      if (result.hits.length) exitCode = 1;
       break;
     }
     case "config": {
