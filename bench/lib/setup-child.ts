@@ -1,0 +1,56 @@
+// Data setup for the bench and chaos harnesses, run as a child process with the stack's DATABASE_URL
+// (the app's modules read their configuration once per process). Usage: setup-child.ts '<json>' <out.json>
+import { writeFileSync } from "node:fs";
+
+type Command = {
+  seed?: boolean;
+  merchant?: { name: string };
+  apiKey?: { merchantId: string };
+  wallets?: { merchantId: string; count: number; fundMinor: string; currency: string };
+};
+
+const command = JSON.parse(process.argv[2] ?? "{}") as Command;
+const out = process.argv[3]!;
+const system = { type: "system", id: "bench" } as const;
+const result: Record<string, unknown> = {};
+
+await import("@/lib/jobs/all-seeders");
+const { seedDemo } = await import("@/lib/tenancy/seed-demo");
+const { createMerchant } = await import("@/lib/tenancy/manage-tenancy");
+const { createApiKey } = await import("@/lib/auth/api-keys");
+const { sqlPool, closeDb } = await import("@/lib/db/client");
+const { createAccount, ensureMerchantAccounts, postTransactionNow } = await import("@/lib/ledger");
+
+if (command.seed) result.demoMerchantId = (await seedDemo()).merchantId;
+let merchantId = command.apiKey?.merchantId ?? command.wallets?.merchantId;
+if (command.merchant) {
+  merchantId = (await createMerchant({ name: command.merchant.name, actor: system })).id;
+  result.merchantId = merchantId;
+}
+if (command.apiKey || command.merchant) {
+  result.secret = (await createApiKey({ merchantId: merchantId!, name: "bench key", kind: "secret", actor: system })).secret;
+}
+if (command.wallets) {
+  const { count, currency } = command.wallets;
+  const fundMinor = BigInt(command.wallets.fundMinor);
+  const chart = await ensureMerchantAccounts(sqlPool(), merchantId!, currency);
+  const wallets: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const wallet = await createAccount(sqlPool(), { merchantId: merchantId!, currency, purpose: "customer_wallet", name: `Bench wallet ${i}` });
+    if (fundMinor > 0n) {
+      await postTransactionNow({
+        merchantId: merchantId!,
+        description: "bench funding",
+        entries: [
+          { accountId: chart.bank_cash, direction: "debit", amountMinor: fundMinor, currency },
+          { accountId: wallet.id, direction: "credit", amountMinor: fundMinor, currency },
+        ],
+      });
+    }
+    wallets.push(wallet.id);
+  }
+  result.wallets = wallets;
+}
+await closeDb();
+writeFileSync(out, JSON.stringify(result));
+process.exit(0);
