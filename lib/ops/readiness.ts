@@ -2,6 +2,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { sqlPool } from "@/lib/db/client";
+import { getLedgerHealth } from "@/lib/ledger/get-ledger-health";
 
 export type CheckResult = { ok: boolean; detail?: string };
 export type ReadinessReport = { ready: boolean; checks: Record<string, CheckResult> };
@@ -25,6 +26,14 @@ async function checkMigrations(): Promise<CheckResult> {
 
 /** Other domains add checks here (ledger balance alerts, queue depth, PSP circuit). */
 const extraChecks = new Map<string, () => Promise<CheckResult>>();
+
+/** Ledger: any open balance-check alert (a cached balance that disagrees with its entries) fails readiness. */
+async function checkLedger(): Promise<CheckResult> {
+  const health = await getLedgerHealth();
+  return health.ok
+    ? { ok: true, detail: `balances checked up to entry ${health.lastCheckedSeq ?? 0}` }
+    : { ok: false, detail: `${health.openAlerts} open ledger balance alert(s)` };
+}
 export function registerReadinessCheck(name: string, check: () => Promise<CheckResult>): void {
   extraChecks.set(name, check);
 }
@@ -38,7 +47,7 @@ async function safely(check: () => Promise<CheckResult>): Promise<CheckResult> {
 }
 
 export async function getReadiness(): Promise<ReadinessReport> {
-  const entries: [string, () => Promise<CheckResult>][] = [["database", checkDatabase], ["migrations", checkMigrations], ...extraChecks];
+  const entries: [string, () => Promise<CheckResult>][] = [["database", checkDatabase], ["migrations", checkMigrations], ["ledger", checkLedger], ...extraChecks];
   const results = await Promise.all(entries.map(async ([name, check]) => [name, await safely(check)] as const));
   const checks = Object.fromEntries(results);
   return { ready: results.every(([, result]) => result.ok), checks };
