@@ -14,7 +14,7 @@ import { getTransferOrThrow, listTransfers } from "./list-transfers";
 import { postFxConversion } from "./post-fx-conversion";
 import { postTransactionNow } from "./post-transaction";
 import { reverseTransaction } from "./reverse-transaction";
-import { runBalanceCheck, runBalanceCheckIncrement } from "./run-balance-check";
+import { runBalanceCheck, runBalanceCheckIncrement, startBalanceCheckLoop } from "./run-balance-check";
 import { setAccountStatus } from "./set-account-status";
 import { createFundedWallet, createTestMerchant, findBalanceDisagreements } from "./testing";
 
@@ -233,6 +233,23 @@ describe("FX", () => {
 });
 
 describe("balance check", () => {
+  test("the background loop advances the checkpoint and stops cleanly", async () => {
+    const merchantId = await createTestMerchant();
+    await createFundedWallet(merchantId, "USD", 10n);
+    const { rows } = await sqlPool().query<{ max: bigint }>(`SELECT max(seq) AS max FROM ledger_entries`);
+    const loop = startBalanceCheckLoop({ intervalMs: 20 });
+    try {
+      for (let waited = 0; waited < 10_000; waited += 50) {
+        const checked = (await getLedgerHealth()).lastCheckedSeq;
+        if (checked !== null && BigInt(checked) >= rows[0]!.max) break;
+        await sleep(50);
+      }
+    } finally {
+      await loop.stop();
+    }
+    expect(BigInt((await getLedgerHealth()).lastCheckedSeq ?? 0)).toBeGreaterThanOrEqual(rows[0]!.max);
+  });
+
   test("finds nothing on a healthy ledger, then an alert for a tampered balance", async () => {
     const merchantId = await createTestMerchant();
     const alice = await createFundedWallet(merchantId, "USD", 1_000n);
