@@ -16,7 +16,7 @@ import { createPayment, pspCreateKey } from "@/lib/payments/create-payment";
 import { nextReceiptNumber } from "@/lib/payments/receipt-number";
 import { transitionPayment, type PaymentRow } from "@/lib/payments/transition-payment";
 import { callPsp } from "@/lib/psp/psp-gateway";
-import { effectiveStatus, type CheckoutSessionRow } from "./checkout-session-dto";
+import { effectiveStatus, storedLineItems, type CheckoutSessionRow } from "./checkout-session-dto";
 import type { TStartAttemptRequest } from "./checkout-session.types";
 
 export const CHECKOUT_ACTOR: Actor = { type: "system", id: "checkout" };
@@ -39,6 +39,13 @@ export function attemptKey(sessionId: string, attempt: number): string {
 }
 
 const RETRYABLE = new Set(["failed", "canceled"]);
+
+/** Payment metadata for an attempt; the basket as `line_items` (what the receipt page reads) when it fits Stripe's 500-character value limit. */
+function attemptMetadata(session: CheckoutSessionRow, attempt: number): Record<string, string> {
+  const items = storedLineItems(session).map((item) => ({ name: item.name, quantity: item.quantity, amount: item.unit_amount }));
+  const lineItems = JSON.stringify(items);
+  return { checkout_session: session.id, checkout_attempt: String(attempt), ...(lineItems.length <= 500 ? { line_items: lineItems } : {}) };
+}
 
 export async function getOpenSessionOrThrow(sessionId: string): Promise<CheckoutSessionRow> {
   const session = await db().checkoutSession.findUnique({ where: { id: sessionId } });
@@ -89,7 +96,7 @@ async function insertAttemptPayment(session: CheckoutSessionRow, attempt: number
         // Not known until the customer confirms at the PSP; set from the PaymentIntent on sync.
         paymentMethod: "",
         description: `Checkout ${session.id}`,
-        metadata: { checkout_session: session.id, checkout_attempt: String(attempt) },
+        metadata: attemptMetadata(session, attempt),
         idempotencyKey: attemptKey(session.id, attempt),
         receiptNumber,
         receiptToken: randomBytes(24).toString("base64url"),
@@ -182,7 +189,7 @@ export async function startCheckoutAttempt(input: { sessionId: string } & TStart
         actor: CHECKOUT_ACTOR,
         request: {
           amount: session.amount, currency: session.currency as never, payment_method: session.walletAccountId, capture_method: "automatic",
-          customer: session.customerId ?? undefined, description: `Checkout ${session.id}`, metadata: { checkout_session: session.id, checkout_attempt: String(attempt) },
+          customer: session.customerId ?? undefined, description: `Checkout ${session.id}`, metadata: attemptMetadata(session, attempt),
         },
       });
       await db().checkoutSession.updateMany({ where: { id: session.id, attempt: { lt: attempt } }, data: { attempt, paymentId: dto.id } });
