@@ -96,7 +96,7 @@ export async function applyPspRefund(refundId: string, pspRefund: Stripe.Refund,
       default:
         return refund;
     }
-  });
+  }, { timeout: 20_000, maxWait: 10_000 });
 }
 
 /** Finds our refund for a PSP refund object (by its id, or the settle_refund_id we put in its metadata). */

@@ -25,6 +25,8 @@ export type CreateRefundInput = {
 };
 
 const REFUNDABLE = ["captured", "settled"] as const;
+/** Refunds of one payment queue on its row lock; give them time rather than failing under a burst. */
+export const TX_OPTIONS = { timeout: 20_000, maxWait: 10_000 };
 
 export async function createRefund(input: CreateRefundInput): Promise<TRefundDto> {
   if (input.idempotencyKey) {
@@ -60,7 +62,7 @@ export async function createRefund(input: CreateRefundInput): Promise<TRefundDto
       payment.payment_method_type === "settle_wallet" ? payment.payment_method : undefined);
     await recordAuditEvent({ merchantId: input.merchantId, actor: input.actor, action: `refund.${row.status}`, target: { type: "refund", id: row.id }, data: { payment: payment.id, amount: amount.toString() } }, tx);
     return row;
-  });
+  }, TX_OPTIONS);
   return toRefundDto(refund.status === "pending" ? await submitRefund(refund, input.actor) : refund);
 }
 
