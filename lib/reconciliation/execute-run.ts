@@ -18,6 +18,8 @@ import { PERIOD_DAYS_MAX, type RunState } from "./reconciliation.types";
 const DAY_MS = 86_400_000;
 
 export type CreateRunInput = {
+  /** Preset id (a report staged before its period was known); a new one otherwise. */
+  id?: string;
   merchantId: string;
   periodStart?: Date;
   periodEnd?: Date;
@@ -57,7 +59,7 @@ export function resolvePeriod(start?: Date, end?: Date, now = new Date()): { per
 export async function createReconciliationRun(input: CreateRunInput): Promise<RunRow> {
   const { periodStart, periodEnd } = resolvePeriod(input.periodStart, input.periodEnd);
   const scope = input.currency ?? "ALL";
-  const id = newId("reconciliationRun");
+  const id = input.id ?? newId("reconciliationRun");
   const conn = await sqlPool().connect();
   try {
     await conn.query("BEGIN");

@@ -7,6 +7,7 @@ import { AppError } from "@/lib/api/errors";
 import type { Actor } from "@/lib/compliance/record-audit-event";
 import { sqlPool } from "@/lib/db/client";
 import { currencyExponent, isCurrencyCode } from "@/lib/money";
+import { newId } from "@/lib/ids";
 import { createReconciliationRun, executeReconciliationRun } from "./execute-run";
 import { stagePspRecords, STAGE_BATCH_ROWS, type StagedPspRecord } from "./stage-psp-records";
 
@@ -138,17 +139,27 @@ export type ImportReportInput = {
   execute?: boolean;
 };
 
-/** Creates a report-sourced run, stages every row (in batches, one transaction each), then reconciles. */
+const DAY_MS = 86_400_000;
+
+/**
+ * The period a report covers when the uploader gave none: from the start of the UTC day of its first
+ * row to the end of the UTC day of its last (the period end is exclusive). Only one bound given: the
+ * other is derived from the rows too.
+ */
+export function periodFromReportTimes(first: Date, last: Date, given: { periodStart?: Date; periodEnd?: Date } = {}): { periodStart: Date; periodEnd: Date } {
+  const periodStart = given.periodStart ?? new Date(Math.floor(first.getTime() / DAY_MS) * DAY_MS);
+  const periodEnd = given.periodEnd ?? new Date(Math.floor(last.getTime() / DAY_MS) * DAY_MS + DAY_MS);
+  return { periodStart, periodEnd };
+}
+
+/**
+ * Stages every row (in batches, one transaction each) under a preset run id, then creates the run
+ * (its period given, or taken from the report's dates) and reconciles it.
+ */
 export async function importSettlementReport(input: ImportReportInput): Promise<{ runId: string; rows: number }> {
-  const run = await createReconciliationRun({
-    merchantId: input.merchantId,
-    periodStart: input.periodStart,
-    periodEnd: input.periodEnd,
-    currency: input.currency,
-    source: "report",
-    reportFilename: input.filename,
-    actor: input.actor,
-  });
+  const runId = newId("reconciliationRun");
+  let first: Date | null = null;
+  let last: Date | null = null;
   const hash = createHash("sha256");
   async function* hashed() {
     for await (const chunk of input.chunks) {
@@ -177,31 +188,45 @@ export async function importSettlementReport(input: ImportReportInput): Promise<
         const value = i === undefined ? undefined : record[i];
         return value === undefined || value === "" ? undefined : value;
       };
-      batch.push(stagedFromReportRow(get, line));
+      const staged = stagedFromReportRow(get, line);
+      if (!first || staged.createdAt < first) first = staged.createdAt;
+      if (!last || staged.createdAt > last) last = staged.createdAt;
+      batch.push(staged);
       if (batch.length >= STAGE_BATCH_ROWS) {
-        rows += await stagePspRecords(client, run.id, batch);
+        rows += await stagePspRecords(client, runId, batch);
         batch = [];
       }
     }
     if (!header) throw new AppError("parameter_invalid", "The report is empty.", { param: "csv" });
-    rows += await stagePspRecords(client, run.id, batch);
-    await client.query(`UPDATE reconciliation_runs SET report_sha256 = $2, checkpoint = jsonb_set(checkpoint, '{import}', $3::jsonb), updated_at = now() WHERE id = $1`, [
-      run.id,
-      hash.digest("hex"),
+    rows += await stagePspRecords(client, runId, batch);
+    const given = { periodStart: input.periodStart, periodEnd: input.periodEnd };
+    // No rows and no period: the default period (yesterday), as for an API run.
+    const period = first && last ? periodFromReportTimes(first, last, given) : given;
+    // The run exists only once its rows are staged: a report that fails to parse leaves no run behind.
+    await createReconciliationRun({
+      id: runId,
+      merchantId: input.merchantId,
+      periodStart: period.periodStart,
+      periodEnd: period.periodEnd,
+      currency: input.currency,
+      source: "report",
+      reportFilename: input.filename,
+      reportSha256: hash.digest("hex"),
+      actor: input.actor,
+    });
+    await client.query(`UPDATE reconciliation_runs SET checkpoint = jsonb_set(checkpoint, '{import}', $2::jsonb), updated_at = now() WHERE id = $1`, [
+      runId,
       JSON.stringify({ rows, done: true }),
     ]);
   } catch (error) {
-    // A report that fails to parse leaves a failed run (its partial rows removed), not a half-staged one.
-    await client.query(`DELETE FROM reconciliation_psp_records WHERE run_id = $1`, [run.id]).catch(() => {});
-    await client
-      .query(`UPDATE reconciliation_runs SET state = 'failed', error = $2, updated_at = now() WHERE id = $1`, [run.id, error instanceof Error ? error.message.slice(0, 1000) : String(error)])
-      .catch(() => {});
+    // A report that fails (to parse, or a period too long) leaves no staged rows behind.
+    await client.query(`DELETE FROM reconciliation_psp_records WHERE run_id = $1`, [runId]).catch(() => {});
     throw error;
   } finally {
     client.release();
   }
-  if (input.execute !== false) await executeReconciliationRun(run.id, { actor: input.actor });
-  return { runId: run.id, rows };
+  if (input.execute !== false) await executeReconciliationRun(runId, { actor: input.actor });
+  return { runId, rows };
 }
 
 /** Text chunks of a Request body (UTF-8), with a byte limit. */
