@@ -82,7 +82,7 @@ async function processEmail(emailId: string, options: EmailOptions): Promise<Ema
   } catch (error) {
     const attempts = message.attemptCount + 1;
     const reason = (error as Error).message?.slice(0, 500) ?? "Sending failed.";
-    logger.warn({ emailId, attempts, err: error }, "email send failed");
+    logger.warn({ emailId, attempts, error: reason }, "email send failed");
     if (attempts >= EMAIL_ATTEMPTS_MAX) return finish({ attemptCount: attempts, nextAttemptAt: null }, "failed", reason);
     return finish({ attemptCount: attempts, nextAttemptAt: new Date(clock().getTime() + retryDelayMs(attempts)) }, "queued", reason);
   }

@@ -1,0 +1,163 @@
+// Receipts against a real PostgreSQL: the receipt behind a token (and none for a wrong one), the page
+// rendered on the server, and receipt emails through the outbox into the local transport.
+import { randomBytes } from "node:crypto";
+import { renderToStaticMarkup } from "react-dom/server";
+import { beforeEach, describe, expect, test } from "vitest";
+import ReceiptPage from "@/app/receipts/[token]/page";
+import { createCustomer } from "@/lib/customers/create-customer";
+import { db } from "@/lib/db/client";
+import type { PaymentStatus } from "@/lib/generated/prisma/client";
+import { newId } from "@/lib/ids";
+import { makeMerchant } from "@/tests/fixtures";
+import type { EmailTransport, OutgoingEmail } from "./email-transport";
+import { getReceiptByToken } from "./get-receipt";
+import { listEmails } from "./list-emails";
+import { EMAIL_ATTEMPTS_MAX, enqueueReceiptEmail, sendQueuedEmails, sendReceiptEmail } from "./send-receipt-email";
+
+const actor = { type: "system", id: "test" } as const;
+
+async function insertPayment(merchantId: string, overrides: { status?: PaymentStatus; amount?: bigint; amountRefunded?: bigint; currency?: string; metadata?: object; description?: string; customerId?: string } = {}) {
+  const id = newId("payment");
+  const token = randomBytes(24).toString("base64url");
+  const amount = overrides.amount ?? 4250n;
+  const status = overrides.status ?? "captured";
+  await db().payment.create({
+    data: {
+      id, merchantId, amount, amountCaptured: status === "authorized" ? 0n : amount, amountRefunded: overrides.amountRefunded ?? 0n, amountRefundReserved: overrides.amountRefunded ?? 0n,
+      currency: overrides.currency ?? "USD", status, captureMethod: "automatic",
+      paymentMethodType: "card", paymentMethod: "pm_card_visa", paymentMethodDetails: { type: "card", brand: "visa", last4: "4242" },
+      description: overrides.description ?? "Order #1001", metadata: overrides.metadata ?? {}, customerId: overrides.customerId ?? null,
+      idempotencyKey: randomBytes(8).toString("hex"), receiptNumber: `R-${randomBytes(4).toString("hex")}`, receiptToken: token,
+      capturedAt: new Date("2026-11-20T10:00:00Z"),
+    },
+  });
+  return { paymentId: id, token };
+}
+
+function recordingTransport(failuresFirst = 0): EmailTransport & { sent: OutgoingEmail[] } {
+  const sent: OutgoingEmail[] = [];
+  let failures = failuresFirst;
+  return {
+    name: "smtp",
+    sent,
+    send: async (message) => {
+      if (failures-- > 0) throw new Error("421 Service not available");
+      sent.push(message);
+    },
+  };
+}
+
+describe("getReceiptByToken", () => {
+  test("formats amounts, line items from metadata and the card; a wrong, malformed or uncaptured token gives none", async () => {
+    const { merchantId } = await makeMerchant("Corner Bakery");
+    const items = [{ description: "Sourdough loaf", quantity: 2, amount: 800 }, { name: "Coffee", amount: 2650 }];
+    const { token, paymentId } = await insertPayment(merchantId, { metadata: { line_items: JSON.stringify(items) } });
+    const receipt = await getReceiptByToken(token);
+    expect(receipt).toMatchObject({
+      paymentId,
+      merchant: { name: "Corner Bakery" },
+      status: "paid",
+      amountPaid: "$42.50",
+      amountRefunded: null,
+      paymentMethod: { brand: "visa", last4: "4242" },
+      lineItems: [
+        { description: "Sourdough loaf", quantity: 2, unitAmount: "$8.00", amount: "$16.00" },
+        { description: "Coffee", quantity: 1, amount: "$26.50" },
+      ],
+    });
+
+    // Items that do not sum to the amount are not shown; the description is.
+    const { token: mismatched } = await insertPayment(merchantId, { metadata: { line_items: [{ description: "x", amount: 1 }] } });
+    expect((await getReceiptByToken(mismatched))!.lineItems).toEqual([{ description: "Order #1001", quantity: 1, unitAmount: "$42.50", amount: "$42.50" }]);
+
+    const { token: refunded } = await insertPayment(merchantId, { status: "refunded", amountRefunded: 1000n, currency: "EUR" });
+    expect(await getReceiptByToken(refunded)).toMatchObject({ status: "partially_refunded", amountPaid: "€42.50", amountRefunded: "€10.00", amountNet: "€32.50" });
+
+    const { token: authorizedOnly } = await insertPayment(merchantId, { status: "authorized" });
+    expect(await getReceiptByToken(authorizedOnly)).toBeNull();
+    expect(await getReceiptByToken(randomBytes(24).toString("base64url"))).toBeNull();
+    expect(await getReceiptByToken("../../etc/passwd")).toBeNull();
+    expect(await getReceiptByToken(token.slice(0, -1))).toBeNull();
+  });
+
+  test("the page renders the receipt for its token, and is a 404 for a wrong one", async () => {
+    const { merchantId } = await makeMerchant("Page <Shop>");
+    const { token } = await insertPayment(merchantId, { description: "<script>alert(1)</script>" });
+    const html = renderToStaticMarkup(await ReceiptPage({ params: Promise.resolve({ token }) }));
+    expect(html).toContain("Page &lt;Shop&gt;");
+    expect(html).toContain("$42.50");
+    expect(html).toContain("Visa ending in 4242");
+    expect(html).toContain("Download PDF");
+    expect(html).not.toContain("<script>alert(1)</script>");
+    await expect(ReceiptPage({ params: Promise.resolve({ token: randomBytes(24).toString("base64url") }) })).rejects.toMatchObject({ digest: "NEXT_HTTP_ERROR_FALLBACK;404" });
+  });
+});
+
+describe("receipt emails", () => {
+  // Tests share the file's database: messages an earlier test left queued must not be claimed by the next.
+  beforeEach(async () => {
+    await db().emailMessage.updateMany({ where: { status: "queued" }, data: { status: "failed", nextAttemptAt: null } });
+  });
+
+  test("queued in the caller's transaction: gone on rollback; once per payment", async () => {
+    const { merchantId } = await makeMerchant();
+    const { paymentId } = await insertPayment(merchantId);
+    await expect(
+      db().$transaction(async (tx) => {
+        await enqueueReceiptEmail(tx, { merchantId, paymentId, to: "ann@example.com" });
+        throw new Error("capture failed");
+      }),
+    ).rejects.toThrow("capture failed");
+    expect(await db().emailMessage.count({ where: { merchantId } })).toBe(0);
+
+    const first = await db().$transaction((tx) => enqueueReceiptEmail(tx, { merchantId, paymentId, to: "ann@example.com" }));
+    const second = await db().$transaction((tx) => enqueueReceiptEmail(tx, { merchantId, paymentId, to: "ann@example.com" }));
+    expect(first.queued).toBe(true);
+    expect(second).toEqual({ emailId: first.emailId, queued: false });
+    expect(await db().emailMessage.count({ where: { merchantId } })).toBe(1);
+  });
+
+  test("without SMTP the receipt lands in the local outbox, addressed to the customer's email", async () => {
+    const { merchantId } = await makeMerchant("Outbox Shop");
+    const customer = await db().$transaction((tx) => createCustomer(tx, { merchantId, actor, email: "buyer@example.com", name: "Bea Buyer" } as Parameters<typeof createCustomer>[1]));
+    const { paymentId } = await insertPayment(merchantId, { customerId: customer.id });
+    const email = await sendReceiptEmail(paymentId);
+    expect(email).toMatchObject({ status: "stored", transport: "local", to: "buyer@example.com", related_object: paymentId });
+    expect(email.subject).toMatch(/^Your receipt from Outbox Shop \[#R-/);
+    const outbox = await listEmails(merchantId, { limit: 10 });
+    expect(outbox.data).toHaveLength(1);
+    expect(outbox.data[0]!.text).toContain("Amount paid: $42.50");
+    expect(outbox.data[0]!.text).toContain("Visa ending in 4242");
+    expect(outbox.data[0]!.html).toContain("/receipts/");
+    // Calling again does not send a second receipt.
+    expect((await sendReceiptEmail(paymentId)).id).toBe(email.id);
+    expect(await db().emailMessage.count({ where: { merchantId } })).toBe(1);
+  });
+
+  test("a payment without a customer email is skipped; SMTP failures are retried, then given up", async () => {
+    const { merchantId } = await makeMerchant();
+    const { paymentId: anonymous } = await insertPayment(merchantId);
+    expect(await sendReceiptEmail(anonymous)).toMatchObject({ status: "skipped", error: expect.stringMatching(/No recipient/) });
+
+    const { paymentId } = await insertPayment(merchantId);
+    const t0 = new Date("2026-11-26T12:00:00Z");
+    await db().$transaction((tx) => enqueueReceiptEmail(tx, { merchantId, paymentId, to: "ann@example.com" }, t0));
+    const flaky = recordingTransport(1);
+    expect(await sendQueuedEmails({ now: () => t0, transport: flaky })).toMatchObject([{ status: "queued", error: "421 Service not available" }]);
+    expect(await sendQueuedEmails({ now: () => new Date(t0.getTime() + 30_000), transport: flaky })).toEqual([]);
+    expect(await sendQueuedEmails({ now: () => new Date(t0.getTime() + 60_000), transport: flaky })).toMatchObject([{ status: "sent" }]);
+    expect(flaky.sent).toHaveLength(1);
+    expect(flaky.sent[0]).toMatchObject({ to: "ann@example.com", subject: expect.stringContaining("Your receipt") });
+
+    const { paymentId: doomed } = await insertPayment(merchantId);
+    await db().$transaction((tx) => enqueueReceiptEmail(tx, { merchantId, paymentId: doomed, to: "bob@example.com" }, t0));
+    const down = recordingTransport(1_000);
+    let clock = t0;
+    for (let i = 0; i < EMAIL_ATTEMPTS_MAX + 2; i++) {
+      await sendQueuedEmails({ now: () => clock, transport: down });
+      clock = new Date(clock.getTime() + 2 * 86_400_000);
+    }
+    const row = await db().emailMessage.findUniqueOrThrow({ where: { dedupeKey: `receipt:${doomed}` } });
+    expect(row).toMatchObject({ status: "failed", attemptCount: EMAIL_ATTEMPTS_MAX });
+  });
+});
