@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
 import { DashboardNav, type NavItem } from "@/components/dashboard-nav";
+import { ReconciliationBanner } from "@/components/reconciliation-banner";
 import { SignOutButton } from "@/components/sign-out-button";
 import { getDashboardUser } from "@/lib/auth/session";
 
@@ -43,7 +44,10 @@ export default async function DashboardLayout({ children }: { children: React.Re
         <aside className="md:w-48 md:shrink-0">
           <DashboardNav items={NAV} />
         </aside>
-        <main id="main" className="min-w-0 flex-1">{children}</main>
+        <main id="main" className="min-w-0 flex-1">
+          <ReconciliationBanner />
+          {children}
+        </main>
       </div>
     </div>
   );
