@@ -3,19 +3,16 @@
 // Each batch and the cursor after it commit together, so a crash resumes at the last staged id.
 import type pg from "pg";
 import type Stripe from "stripe";
-import { getEnv, usesPspSandbox } from "@/lib/env";
-import { createStripeClient } from "@/lib/psp/stripe-client";
+import { getStripe } from "@/lib/psp/psp-gateway";
 import { stagePspRecords, type StagedPspRecord } from "./stage-psp-records";
 
 /** Rows staged per transaction (and per checkpoint). */
 export const FETCH_BATCH_ROWS = 1_000;
 const PAGE_LIMIT = 100;
 
+/** The PSP gateway's client (Stripe or the sandbox; tests point it at their own sandbox). */
 export function defaultStripeClient(): Stripe {
-  const env = getEnv();
-  return usesPspSandbox(env)
-    ? createStripeClient({ secretKey: "sk_test_settle_sandbox", sandboxUrl: env.PSP_SANDBOX_URL })
-    : createStripeClient({ secretKey: env.STRIPE_SECRET_KEY! });
+  return getStripe();
 }
 
 type Source = { id?: string; object?: string; charge?: string | { id: string }; payment_intent?: string | { id: string } | null; metadata?: Record<string, string>; amount?: number; currency?: string };
