@@ -21,8 +21,11 @@ const { createApiKey } = await import("@/lib/auth/api-keys");
 const { sqlPool, closeDb } = await import("@/lib/db/client");
 const { createAccount, ensureMerchantAccounts, postTransactionNow } = await import("@/lib/ledger");
 
-if (command.seed) result.demoMerchantId = (await seedDemo()).merchantId;
+const demoMerchantId = (await seedDemo()).merchantId; // idempotent: seeds once
+if (command.seed) result.demoMerchantId = demoMerchantId;
 let merchantId = command.apiKey?.merchantId ?? command.wallets?.merchantId;
+if (merchantId === "demo") merchantId = demoMerchantId;
+result.merchantId = merchantId;
 if (command.merchant) {
   merchantId = (await createMerchant({ name: command.merchant.name, actor: system })).id;
   result.merchantId = merchantId;

@@ -77,7 +77,7 @@ export class Stack {
   appPort = 0;
   pspPort = 0;
   proxy: TcpProxy | null = null;
-  env: NodeJS.ProcessEnv = {};
+  env: NodeJS.ProcessEnv = { ...process.env };
   private children = new Map<ChildName, ChildProcess>();
   private logStream: WriteStream;
   private stopping = false;

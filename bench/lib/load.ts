@@ -1,0 +1,157 @@
+// Load generation for the bench: autocannon with our own latency capture (every response time, so p95
+// and 10-second windows come out exact), status counts, and RSS sampling of the app's process tree.
+import autocannon from "autocannon";
+import { processTreeRssKiB } from "./stack";
+
+export type LatencySummary = { count: number; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number; meanMs: number };
+
+export type LoadResult = LatencySummary & {
+  name: string;
+  connections: number;
+  durationS: number;
+  targetRate: number | null;
+  /** Successful (2xx) responses per second. */
+  perSecond: number;
+  ok: number;
+  errors: number;
+  statuses: Record<string, number>;
+  peakRssMiB: number | null;
+  windows?: WindowStat[];
+};
+
+export type WindowStat = { startS: number; ok: number; errors: number; perSecond: number; p50Ms: number; p99Ms: number };
+
+export function percentile(sorted: number[], fraction: number): number {
+  if (sorted.length === 0) return 0;
+  return round(sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!);
+}
+
+export function round(value: number, digits = 2): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+
+export function summarize(latencies: number[]): LatencySummary {
+  const sorted = [...latencies].sort((left, right) => left - right);
+  const sum = sorted.reduce((total, value) => total + value, 0);
+  return {
+    count: sorted.length,
+    p50Ms: percentile(sorted, 0.5),
+    p95Ms: percentile(sorted, 0.95),
+    p99Ms: percentile(sorted, 0.99),
+    maxMs: round(sorted.at(-1) ?? 0),
+    meanMs: round(sorted.length ? sum / sorted.length : 0),
+  };
+}
+
+/** Samples the RSS of a process tree every intervalMs; stop() returns the peak in MiB. */
+export function sampleRss(pid: number | undefined, intervalMs = 250): { stop(): number | null } {
+  if (!pid) return { stop: () => null };
+  let peakKiB = processTreeRssKiB(pid);
+  const timer = setInterval(() => {
+    peakKiB = Math.max(peakKiB, processTreeRssKiB(pid));
+  }, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      peakKiB = Math.max(peakKiB, processTreeRssKiB(pid));
+      return round(peakKiB / 1024, 1);
+    },
+  };
+}
+
+export type LoadOptions = {
+  name: string;
+  url: string;
+  method?: "GET" | "POST";
+  headers?: Record<string, string>;
+  /** Builds each request's body and headers (unique idempotency keys, signatures). */
+  makeRequest?: () => { body?: string; headers?: Record<string, string> };
+  connections: number;
+  durationS: number;
+  /** Requests per second over all connections (open-loop-ish); absent = as fast as it goes. */
+  overallRate?: number;
+  rssPid?: number;
+  windowS?: number;
+  timeoutS?: number;
+};
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const windowMs = (options.windowS ?? 0) * 1000;
+  const windows: { ok: number; errors: number; latencies: number[] }[] = [];
+  const started = Date.now();
+  const bucket = () => {
+    const index = Math.floor((Date.now() - started) / windowMs);
+    while (windows.length <= index) windows.push({ ok: 0, errors: 0, latencies: [] });
+    return windows[index]!;
+  };
+  let ok = 0;
+  let errors = 0;
+  const rss = sampleRss(options.rssPid);
+  const url = new URL(options.url);
+  const instance = autocannon({
+    url: `${url.protocol}//${url.host}`,
+    connections: options.connections,
+    duration: options.durationS,
+    overallRate: options.overallRate,
+    timeout: options.timeoutS ?? 30,
+    requests: [
+      {
+        method: options.method ?? "GET",
+        path: url.pathname + url.search,
+        headers: options.headers,
+        setupRequest: options.makeRequest
+          ? (request) => {
+              const made = options.makeRequest!();
+              return { ...request, body: made.body, headers: { ...options.headers, ...made.headers } };
+            }
+          : undefined,
+      },
+    ],
+  });
+  instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+    statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+    const good = statusCode >= 200 && statusCode < 300;
+    if (good) {
+      ok++;
+      latencies.push(responseTime);
+    } else errors++;
+    if (windowMs) {
+      const window = bucket();
+      if (good) {
+        window.ok++;
+        window.latencies.push(responseTime);
+      } else window.errors++;
+    }
+  });
+  instance.on("reqError", () => {
+    statuses.socket_error = (statuses.socket_error ?? 0) + 1;
+    errors++;
+    if (windowMs) bucket().errors++;
+  });
+  const result = await instance;
+  const peakRssMiB = rss.stop();
+  const durationS = result.duration || options.durationS;
+  if (result.timeouts) statuses.timeout = (statuses.timeout ?? 0) + result.timeouts;
+  errors = Math.max(errors, result.errors + result.non2xx);
+  return {
+    name: options.name,
+    connections: options.connections,
+    durationS: round(durationS, 1),
+    targetRate: options.overallRate ?? null,
+    perSecond: round(ok / durationS, 1),
+    ok,
+    errors,
+    statuses,
+    peakRssMiB,
+    ...summarize(latencies),
+    windows: windowMs
+      ? windows.map((window, index) => {
+          const summary = summarize(window.latencies);
+          return { startS: (index * windowMs) / 1000, ok: window.ok, errors: window.errors, perSecond: round(window.ok / (windowMs / 1000), 1), p50Ms: summary.p50Ms, p99Ms: summary.p99Ms };
+        })
+      : undefined,
+  };
+}
