@@ -33,7 +33,7 @@ export function AuditLogTable({ events, nextHref }: { events: AuditEventView[]; 
   if (events.length === 0) return <p className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center text-sm">No audit entries match these filters.</p>;
   return (
     <>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white" tabIndex={0} role="region" aria-label="Audit log entries (scrollable)">
         <table className="min-w-full text-left text-sm">
           <caption className="sr-only">Audit log entries, newest first</caption>
           <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">

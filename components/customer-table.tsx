@@ -20,7 +20,7 @@ export function CustomerTable({ customers, nextHref }: { customers: TCustomerDto
   if (customers.length === 0) return <p className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center text-sm">No customers found.</p>;
   return (
     <>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white" tabIndex={0} role="region" aria-label="Customers (scrollable)">
         <table className="min-w-full text-left text-sm">
           <caption className="sr-only">Customers, newest first</caption>
           <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">

@@ -35,19 +35,18 @@ test("filters by action, actor and time narrow the entries", async ({ page }) =>
   await expect(page.getByText("No audit entries match these filters.")).toBeVisible();
 });
 
-test("a viewer gets a 403 page, and the attempt is in the audit log", async ({ browser }) => {
-  const viewer = await browser.newPage();
+test("a viewer gets a 403 page, and the attempt is in the audit log", async ({ page: viewer, browser, baseURL }) => {
   await signIn(viewer, "viewer");
   await viewer.goto("/audit-log");
   await expect(viewer.getByText("403 — Forbidden")).toBeVisible();
   await expect(viewer.getByRole("heading", { name: "You can't view the audit log" })).toBeVisible();
   await expect(viewer.getByTestId("audit-row")).toHaveCount(0);
   await expectNoSeriousA11yViolations(viewer);
-  await viewer.close();
 
-  const owner = await browser.newPage();
+  const ownerContext = await browser.newContext({ baseURL });
+  const owner = await ownerContext.newPage();
   await signIn(owner, "owner");
   await owner.goto("/audit-log?action=audit_log.access_denied");
   await expect(owner.getByTestId("audit-row").filter({ hasText: DEMO.viewer.email }).first()).toBeVisible();
-  await owner.close();
+  await ownerContext.close();
 });

@@ -33,7 +33,8 @@ test("an admin exports and erases a customer; both show in the audit log", async
   await signIn(page, "admin");
   await page.goto("/customers?email=alan%40example.com");
   await page.getByRole("link", { name: /^cus_/ }).click();
-  const customerId = page.url().split("/").at(-1)!;
+  await expect(page).toHaveURL(/\/customers\/cus_[0-9a-z]{26}$/);
+  const customerId = new URL(page.url()).pathname.split("/").at(-1)!;
   await expect(page.getByTestId("customer-details")).toContainText("alan@example.com");
   await expectNoSeriousA11yViolations(page);
 
