@@ -4,6 +4,7 @@ import PgBoss from "pg-boss";
 import { closeDb } from "../lib/db/client";
 import { getEnv } from "../lib/env";
 import { listJobs } from "../lib/jobs/job-registry";
+import { startBalanceCheckLoop } from "../lib/ledger/run-balance-check";
 import { logger } from "../lib/log/logger";
 import "../lib/jobs/all-jobs";
 
@@ -21,6 +22,9 @@ for (const job of listJobs()) {
   });
   if (job.cron) await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
 }
+// The ledger's balances are re-derived from entries continuously (incrementally, by entry sequence);
+// a disagreement raises an alert that /api/ready and the dashboard show.
+const balanceCheck = startBalanceCheckLoop({ intervalMs: 5_000 });
 logger.info({ jobs: listJobs().map((job) => job.name) }, "worker started");
 
 let stopping = false;
@@ -28,7 +32,7 @@ async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "worker stopping");
-  await boss.stop({ graceful: true, timeout: 20_000 });
+  await Promise.all([boss.stop({ graceful: true, timeout: 20_000 }), balanceCheck.stop()]);
   await closeDb();
   process.exit(0);
 }

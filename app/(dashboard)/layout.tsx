@@ -12,6 +12,8 @@ const NAV: NavItem[] = [
   { href: "/balances", label: "Balances" },
   { href: "/customers", label: "Customers" },
   { href: "/disputes", label: "Disputes" },
+  { href: "/refunds", label: "Refunds" },
+  { href: "/reviews", label: "Reviews" },
   { href: "/reconciliation", label: "Reconciliation" },
   { href: "/audit-log", label: "Audit log" },
   { href: "/developers/api-keys", label: "Developers" },

@@ -1,6 +1,7 @@
 // The ONE place the payment lifecycle hands events to merchant webhooks (payment.*, refund.*, dispute.*),
 // always inside the transaction of the change it announces, so an event exists iff the change committed.
 import type { Tx } from "@/lib/db/client";
+import { enqueueMerchantEvent } from "@/lib/notifications/enqueue-merchant-event";
 
 export type MerchantEventInput = {
   merchantId: string;
@@ -13,9 +14,5 @@ export type MerchantEventInput = {
 };
 
 export async function notifyMerchant(tx: Tx, event: MerchantEventInput): Promise<void> {
-  // WIRE-UP: lib/notifications (merchant webhook endpoints + outbox) is being built by another engineer
-  // and does not exist yet. Once it exports enqueueMerchantEvent, replace this body with:
-  //   await enqueueMerchantEvent(tx, event);
-  void tx;
-  void event;
+  await enqueueMerchantEvent(tx, event);
 }

@@ -1,4 +1,6 @@
 // POST /api/dashboard/reviews/:id/decide — an admin approves or rejects a held payment or transfer.
+// Review decisions call back into the subject's domain: load the handlers that register themselves.
+import "@/lib/payments/review-handler";
 import { withApi } from "@/lib/api/with-api";
 import { decideReview } from "@/lib/compliance/aml/reviews/decide-review";
 import { ZDecideReviewRequest } from "@/lib/compliance/aml/reviews/review.types";
