@@ -102,12 +102,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         method: options.method ?? "GET",
         path: url.pathname + url.search,
         headers: options.headers,
-        setupRequest: options.makeRequest
-          ? (request) => {
-              const made = options.makeRequest!();
-              return { ...request, body: made.body, headers: { ...options.headers, ...made.headers } };
+        ...(options.makeRequest
+          ? {
+              setupRequest: (request: { headers?: Record<string, string> }) => {
+                const made = options.makeRequest!();
+                return { ...request, body: made.body, headers: { ...options.headers, ...made.headers } };
+              },
             }
-          : undefined,
+          : {}),
       },
     ],
   });

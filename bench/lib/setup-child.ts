@@ -7,6 +7,8 @@ type Command = {
   merchant?: { name: string };
   apiKey?: { merchantId: string };
   wallets?: { merchantId: string; count: number; fundMinor: string; currency: string };
+  /** Runs the worker's recovery jobs now, for everything regardless of age (the chaos quiet period). */
+  recover?: boolean;
 };
 
 const command = JSON.parse(process.argv[2] ?? "{}") as Command;
@@ -53,6 +55,14 @@ if (command.wallets) {
     wallets.push(wallet.id);
   }
   result.wallets = wallets;
+}
+if (command.recover) {
+  const { processPspEvents } = await import("@/lib/webhooks/psp/process-psp-events");
+  const { recoverStuckPayments } = await import("@/lib/payments/recover-payments");
+  const { recoverStuckRefunds } = await import("@/lib/refunds/recover-refunds");
+  result.events = await processPspEvents();
+  result.payments = await recoverStuckPayments({ olderThanMs: 0 });
+  result.refunds = await recoverStuckRefunds({ olderThanMs: 0 });
 }
 await closeDb();
 writeFileSync(out, JSON.stringify(result));
