@@ -4,7 +4,8 @@
 // extra, amount off, fee off, duplicates); then runs one reconciliation and reports rows/s, duration,
 // peak process RSS (sampled) and PostgreSQL temp-file bytes. Triggers are off while generating
 // (session_replication_role = replica): this is data setup, not the code under test.
-// Run alone: DATABASE_URL=postgresql://… npx tsx bench/reconciliation.ts [rows]
+// Run alone: DATABASE_URL=postgresql://… npx tsx bench/reconciliation.ts [rows] [--keep]
+// Re-time the match phase of a kept database: … bench/reconciliation.ts --rematch settle_bench_recon_… [--explain]
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { applyMigrations } from "@/lib/db/schema-engine";
@@ -170,6 +171,76 @@ export async function benchReconciliation(opts: { rows: number; adminUrl?: strin
   }
 }
 
+/**
+ * Re-matches the run of a database kept by an earlier bench (`--keep`): its discrepancies are deleted
+ * and it goes back to `staged`, so only the match phase is timed (data generation takes minutes at 10M).
+ * With `explain`, every statement's EXPLAIN (ANALYZE, BUFFERS) plan is printed.
+ */
+export async function rematchReconciliation(opts: { database: string; explain?: boolean; adminUrl?: string; log?: (line: string) => void }) {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const source = opts.adminUrl ?? process.env.DATABASE_URL;
+  if (!source) throw new Error("rematchReconciliation needs adminUrl or DATABASE_URL");
+  const url = new URL(source);
+  url.pathname = `/${opts.database}`;
+  process.env.DATABASE_URL = url.toString();
+  process.env.AUTH_SECRET ??= "bench-secret-bench-secret-bench-secret-0123";
+  process.env.DATABASE_STATEMENT_TIMEOUT_MS ??= "600000";
+  const { executeReconciliationRun } = await import("@/lib/reconciliation/execute-run");
+  const { matchDiagnostics } = await import("@/lib/reconciliation/match-run");
+  const { closeDb } = await import("@/lib/db/client");
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  const { rows } = await client.query<{ id: string; n: string }>(
+    `SELECT r.id, (SELECT count(*) FROM reconciliation_psp_records p WHERE p.run_id = r.id) AS n FROM reconciliation_runs r ORDER BY r.created_at DESC LIMIT 1`,
+  );
+  const run = rows[0];
+  if (!run) throw new Error(`no run in ${opts.database}`);
+  await client.query(`DELETE FROM reconciliation_discrepancies WHERE run_id = $1`, [run.id]);
+  await client.query(`UPDATE reconciliation_runs SET state = 'staged', is_current = false, totals = NULL WHERE id = $1`, [run.id]);
+  await client.query(`CHECKPOINT`).catch(() => {});
+  matchDiagnostics.explain = opts.explain ?? false;
+  matchDiagnostics.onStatement = ({ sql, ms, plan }) => {
+    log(`${String(ms).padStart(7)} ms  ${sql.trim().replace(/\s+/g, " ").slice(0, 90)}`);
+    if (plan) log(plan.replace(/^/gm, "           "));
+  };
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const tempBefore = await client.query<{ temp_bytes: string }>(`SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()`);
+  const started = performance.now();
+  const outcome = await executeReconciliationRun(run.id);
+  const durationMs = Math.round(performance.now() - started);
+  clearInterval(sampler);
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  const tempAfter = await client.query<{ temp_bytes: string }>(`SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()`);
+  const summary = await client.query<{ discrepancy_count: string; classes: Record<string, number> }>(
+    `SELECT r.discrepancy_count, (SELECT jsonb_object_agg(class, c) FROM (SELECT class, count(*) c FROM reconciliation_discrepancies WHERE run_id = r.id GROUP BY class) x) AS classes
+     FROM reconciliation_runs r WHERE r.id = $1`,
+    [run.id],
+  );
+  await client.end();
+  await closeDb();
+  const n = Number(run.n);
+  const result = {
+    rows: n,
+    durationMs,
+    rowsPerSecond: Math.round((n * 1000) / Math.max(1, durationMs)),
+    peakRssMiB: Math.round(peakRss / 1048576),
+    pgTempBytes: Number(tempAfter.rows[0]!.temp_bytes) - Number(tempBefore.rows[0]!.temp_bytes),
+    discrepancies: Number(summary.rows[0]!.discrepancy_count),
+    state: outcome.state,
+  };
+  log(`classes: ${JSON.stringify(summary.rows[0]!.classes)}`);
+  log(JSON.stringify(result));
+  return result;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await benchReconciliation({ rows: Number(process.argv[2] ?? 1_000_000) });
+  const args = process.argv.slice(2);
+  const rematch = args.indexOf("--rematch");
+  if (rematch >= 0) {
+    await rematchReconciliation({ database: args[rematch + 1]!, explain: args.includes("--explain") });
+  } else {
+    const rows = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 1_000_000);
+    await benchReconciliation({ rows, keepDatabase: args.includes("--keep") });
+  }
 }

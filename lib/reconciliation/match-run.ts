@@ -56,10 +56,20 @@ export type MatchInput = {
 
 export type MatchResult = { pspRecords: number; settleRecords: number; matched: number; discrepancies: number };
 
+/**
+ * Diagnostics for the benchmark: with `explain` on, every statement that builds or writes a working set
+ * runs under EXPLAIN (ANALYZE, BUFFERS) (it still executes) and its plan goes to `onStatement`.
+ */
+export const matchDiagnostics: { explain: boolean; onStatement?: (info: { sql: string; ms: number; plan?: string }) => void } = { explain: false };
+
 async function run(client: pg.ClientBase, sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
   const started = performance.now();
-  const result = await client.query(sql, params);
-  logger.debug({ ms: Math.round(performance.now() - started), sql: sql.trim().slice(0, 60) }, "reconciliation statement");
+  const explain = matchDiagnostics.explain && /^\s*(CREATE TEMP TABLE|INSERT|WITH|UPDATE|DELETE)/.test(sql);
+  const result = await client.query(explain ? `EXPLAIN (ANALYZE, BUFFERS) ${sql}` : sql, params);
+  const ms = Math.round(performance.now() - started);
+  const plan = explain ? result.rows.map((row: Record<string, string>) => row["QUERY PLAN"]).join("\n") : undefined;
+  matchDiagnostics.onStatement?.({ sql, ms, plan });
+  logger.debug({ ms, sql: sql.trim().slice(0, 60) }, "reconciliation statement");
   return result;
 }
 
