@@ -110,7 +110,7 @@ export function ApiKeysManager({ initialKeys, canManage }: { initialKeys: ApiKey
       {keys.length === 0 ? (
         <EmptyState title="No API keys yet">Create a key to call the Settle API from your server.</EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white" tabIndex={0} role="region" aria-label="API keys table">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">API keys</caption>
             <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">

@@ -69,7 +69,7 @@ export function TeamManager({ initialUsers, canManage, currentUserId }: { initia
         </div>
       )}
       {error && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{error}</p>}
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white" tabIndex={0} role="region" aria-label="Team members table">
         <table className="min-w-full text-left text-sm">
           <caption className="sr-only">Team members</caption>
           <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">

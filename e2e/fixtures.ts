@@ -15,7 +15,8 @@ export async function signIn(page: Page, who: keyof typeof DEMO): Promise<void> 
   await page.getByLabel("Email").fill(DEMO[who].email);
   await page.getByLabel("Password").fill(DEMO[who].password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  // Generous: the first sign-in of a run pays for scrypt (32 MiB, deliberately slow) on a busy 2-core box.
+  await expect(page).toHaveURL(/\/dashboard$/, { timeout: 30_000 });
 }
 
 export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {

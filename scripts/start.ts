@@ -108,7 +108,8 @@ async function stop(code = 0) {
       (child) =>
         new Promise<void>((resolve) => {
           if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const force = setTimeout(() => child.kill("SIGKILL"), 15_000);
+          // The worker lets running jobs finish for up to 20 s (scripts/worker.ts).
+          const force = setTimeout(() => child.kill("SIGKILL"), 25_000);
           child.once("exit", () => {
             clearTimeout(force);
             resolve();

@@ -32,7 +32,7 @@ if (!only) {
 // 2. Unit and integration tests.
 if (!only || only === "unit") {
   say("unit and integration tests (vitest)");
-  const output = path.join(resultsDir, "vitest.json");
+  const output = path.join(resultsDir, `vitest-${process.pid}.json`);
   rmSync(output, { force: true });
   spawnSync(process.execPath, [bin("vitest", "vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${output}`], {
     cwd: root,
@@ -70,7 +70,14 @@ if (!only || only === "e2e") {
   } as NodeJS.ProcessEnv;
   delete stackEnv.DATABASE_URL;
   delete stackEnv.STRIPE_SECRET_KEY;
-  const stack = spawn(process.execPath, [bin("tsx", "dist/cli.mjs"), "scripts/start.ts"], { cwd: root, env: stackEnv, stdio: ["ignore", "inherit", "inherit"] });
+  // Its own process group, so the whole stack (app, worker, PSP sandbox, PostgreSQL) can be stopped
+  // together and nothing outlives the run to print after the closing line.
+  const stack = spawn(process.execPath, [bin("tsx", "dist/cli.mjs"), "scripts/start.ts"], {
+    cwd: root,
+    env: stackEnv,
+    stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
+  });
   const stackExited = new Promise<number | null>((resolve) => stack.on("exit", (code) => resolve(code)));
   try {
     const up = await waitUntilReady(`http://127.0.0.1:${port}/api/ready`, 300_000, stackExited);
@@ -78,12 +85,18 @@ if (!only || only === "e2e") {
       say("the stack did not start: counting the e2e suite as failed");
       tally.failed++;
     } else {
-      const output = path.join(resultsDir, "playwright.json");
+      const output = path.join(resultsDir, `playwright-${port}.json`);
       rmSync(output, { force: true });
       spawnSync(process.execPath, [bin("@playwright/test", "cli.js"), "test", "--reporter=list,json"], {
         cwd: root,
         stdio: "inherit",
-        env: { ...process.env, E2E_BASE_URL: `http://localhost:${port}`, PLAYWRIGHT_JSON_OUTPUT_NAME: output, PSP_SANDBOX_URL: `http://127.0.0.1:${stackEnv.PSP_SANDBOX_PORT}` },
+        env: {
+          ...process.env,
+          E2E_BASE_URL: `http://localhost:${port}`,
+          E2E_OUTPUT_DIR: path.join(resultsDir, `e2e-${port}`),
+          PLAYWRIGHT_JSON_OUTPUT_NAME: output,
+          PSP_SANDBOX_URL: `http://127.0.0.1:${stackEnv.PSP_SANDBOX_PORT}`,
+        },
       });
       if (existsSync(output)) {
         const report = JSON.parse(readFileSync(output, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
@@ -95,11 +108,25 @@ if (!only || only === "e2e") {
       }
     }
   } finally {
-    stack.kill("SIGTERM");
-    const timer = setTimeout(() => stack.kill("SIGKILL"), 30_000);
+    // start.ts stops its children in order (app and worker first, then the database); give it time,
+    // then make sure no process of the group is left.
+    signalGroup(stack.pid!, "SIGTERM", stack);
+    const timer = setTimeout(() => signalGroup(stack.pid!, "SIGKILL", stack), 40_000);
     await stackExited;
     clearTimeout(timer);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    signalGroup(stack.pid!, "SIGKILL", stack);
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals, leader: { kill(signal: NodeJS.Signals): boolean }): void {
+  try {
+    // SIGTERM to the leader only (it shuts its children down in order); SIGKILL to the whole group.
+    if (signal === "SIGTERM") leader.kill(signal);
+    else process.kill(-pid, signal);
+  } catch {
+    // already gone
   }
 }
 
