@@ -1,6 +1,6 @@
 // Webhook URL policy: schemes, credentials, loopback/private ranges, production rules.
 import { describe, expect, test } from "vitest";
-import { classifyAddress, validateEndpointUrl } from "./validate-endpoint-url";
+import { classifyAddress, urlPolicyFor, validateEndpointUrl } from "./validate-endpoint-url";
 
 const development = { production: false, allowPrivateNetworks: false };
 const production = { production: true, allowPrivateNetworks: false };
@@ -40,5 +40,17 @@ describe("validateEndpointUrl", () => {
 
   test("private networks when the operator allows them", () => {
     expect(validateEndpointUrl("https://10.0.0.5/x", { production: true, allowPrivateNetworks: true })).toBe("https://10.0.0.5/x");
+  });
+});
+
+describe("urlPolicyFor", () => {
+  test.each([
+    ["production", "https://pay.shop.example", false, true],
+    ["production", "http://localhost:3000", false, false],
+    ["production", "http://127.0.0.1:3000", false, false],
+    ["development", "https://pay.shop.example", false, false],
+    ["test", "http://localhost:3000", true, false],
+  ] as const)("NODE_ENV=%s APP_URL=%s", (nodeEnv, appUrl, allowPrivate, production) => {
+    expect(urlPolicyFor({ NODE_ENV: nodeEnv, APP_URL: appUrl, WEBHOOK_ALLOW_PRIVATE_NETWORKS: allowPrivate })).toEqual({ production, allowPrivateNetworks: allowPrivate });
   });
 });

@@ -4,15 +4,24 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { AppError } from "@/lib/api/errors";
-import { getEnv } from "@/lib/env";
+import { getEnv, type Env } from "@/lib/env";
 
 export const URL_LENGTH_MAX = 2048;
 
 export type UrlPolicy = { production: boolean; allowPrivateNetworks: boolean };
 
+/**
+ * Production rules apply when NODE_ENV is production and Settle is served from a real host: a production
+ * build on a laptop or in the e2e stack (APP_URL on localhost) may still deliver to a local receiver.
+ */
+export function urlPolicyFor(env: Pick<Env, "NODE_ENV" | "APP_URL" | "WEBHOOK_ALLOW_PRIVATE_NETWORKS">): UrlPolicy {
+  const appHost = new URL(env.APP_URL).hostname.replace(/^\[|\]$/g, "");
+  const servedLocally = appHost === "localhost" || appHost.endsWith(".localhost") || (isIP(appHost) !== 0 && classifyAddress(appHost) === "loopback");
+  return { production: env.NODE_ENV === "production" && !servedLocally, allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS };
+}
+
 export function urlPolicyFromEnv(): UrlPolicy {
-  const env = getEnv();
-  return { production: env.NODE_ENV === "production", allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS };
+  return urlPolicyFor(getEnv());
 }
 
 function ipv4Parts(ip: string): number[] | null {
