@@ -7,6 +7,11 @@ const SEAL_INTERVAL_MS = 3_000;
 /** pg-boss cron has minute resolution: each run seals every few seconds for just under a minute. */
 const SEAL_RUN_MS = 50_000;
 
+// The loop ends early when the worker is asked to stop, so its graceful shutdown is not held up. (Only
+// the worker imports this module, and it handles the signals itself; these listeners only set a flag.)
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => (stopping = true));
+
 registerJob({
   name: "compliance.seal-audit-chain",
   cron: "* * * * *",
@@ -15,7 +20,7 @@ registerJob({
     const started = Date.now();
     let sealed = 0;
     let runs = 0;
-    while (Date.now() - started < SEAL_RUN_MS) {
+    while (!stopping && Date.now() - started < SEAL_RUN_MS) {
       sealed += (await sealAuditChain({ batchSize: 500 })).sealed;
       runs++;
       await new Promise((resolve) => setTimeout(resolve, SEAL_INTERVAL_MS));
