@@ -63,6 +63,8 @@ export const ERROR_CODES = {
   rate_limited: { status: 429, type: "rate_limit_error" },
   /** The transaction kept conflicting with concurrent ones; safe to retry with the same key. */
   lock_timeout: { status: 409, type: "api_error" },
+  /** The database is saturated (no connection or transaction slot in time); safe to retry with the same key. */
+  database_busy: { status: 503, type: "api_error" },
   /** The PSP could not be reached or answered ambiguously. */
   psp_unavailable: { status: 502, type: "api_error" },
   /** Something went wrong on Settle's side. Nothing about it is revealed. */

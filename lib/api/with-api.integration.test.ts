@@ -132,10 +132,11 @@ describe("idempotency", () => {
         Array.from({ length: 50 }, () => route(apiRequest("/api/v1/notes", { secret, body: { text: "once" }, idempotencyKey: "burst" }))),
       );
       const statuses = responses.map((r) => r.status);
-      expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+      // Every answer is the result, "in use", or (on a saturated machine) retry-safe back-pressure.
+      expect(statuses.every((s) => s === 200 || s === 409 || s === 503), statuses.join(",")).toBe(true);
       expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
-      for (const response of responses.filter((r) => r.status === 409)) {
-        expect((await response.json()).error.code).toBe("idempotency_key_in_use");
+      for (const response of responses.filter((r) => r.status !== 200)) {
+        expect(["idempotency_key_in_use", "database_busy"]).toContain((await response.json()).error.code);
       }
       expect(await notesWritten(merchantId)).toBe(1);
       // Once finished, every retry replays.

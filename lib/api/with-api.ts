@@ -148,6 +148,13 @@ async function resolveParams(context: RouteContext | undefined): Promise<Record<
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
 }
 
+/** Back-pressure from the database (pool or transaction slots exhausted), as opposed to a bug. */
+function isDatabaseSaturation(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  const message = error instanceof Error ? error.message : "";
+  return code === "P2028" || code === "P2024" || /timeout exceeded when trying to connect|Unable to start a transaction in the given time/i.test(message);
+}
+
 export function withApi<TBody extends z.ZodType | undefined = undefined, TQuery extends z.ZodType | undefined = undefined, TResult = unknown>(
   options: ApiOptions<TBody, TQuery>,
   handler: (context: ApiContext<Infer<TBody>, Infer<TQuery>>) => Promise<TResult>,
@@ -256,7 +263,11 @@ export function withApi<TBody extends z.ZodType | undefined = undefined, TQuery 
       return jsonResponse(outcome.status, outcome.body, requestId, outcome.replayed ? { "idempotent-replayed": "true" } : {});
     } catch (error) {
       const appError =
-        error instanceof AppError ? error : new AppError("internal_error", "An unexpected error occurred on Settle's side. It has been logged with the request id.");
+        error instanceof AppError
+          ? error
+          : isDatabaseSaturation(error)
+            ? new AppError("database_busy", "Settle is momentarily overloaded. Retry the request with the same Idempotency-Key; it will not run twice.")
+            : new AppError("internal_error", "An unexpected error occurred on Settle's side. It has been logged with the request id.");
       status = appError.status;
       if (!(error instanceof AppError)) logger.error({ err: error, requestId, merchantId, path: url.pathname }, "unhandled API error");
       return jsonResponse(appError.status, toJson(errorBody(appError, requestId)), requestId);

@@ -145,7 +145,7 @@ export async function runIdempotentExternal(
       select: { id: true },
     });
     return null;
-  });
+  }, { timeout: 30_000, maxWait: 10_000 });
   if (claimed) return claimed;
 
   const where = { merchantId_endpoint_key: { merchantId: scope.merchantId, endpoint: scope.endpoint, key: scope.key } };
