@@ -42,3 +42,13 @@ describe("verifyMerchantSignature", () => {
     expect(verifyMerchantSignature("x", header, secret, 300, 1000)).toBe(false);
   });
 });
+
+test("Stripe's own SDK verifier accepts Settle's header (same scheme)", async () => {
+  const { default: Stripe } = await import("stripe");
+  const stripe = new Stripe("sk_test_unused");
+  const payload = JSON.stringify({ id: "evt_1", object: "event", type: "payment.captured" });
+  const now = Math.floor(Date.now() / 1000);
+  const header = signMerchantPayload(payload, ["whsec_new", "whsec_old"], now);
+  expect(stripe.webhooks.constructEvent(payload, header, "whsec_old").id).toBe("evt_1");
+  expect(() => stripe.webhooks.constructEvent(payload, header, "whsec_other")).toThrow();
+});
