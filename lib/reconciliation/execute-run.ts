@@ -12,7 +12,7 @@ import { newId } from "@/lib/ids";
 import { logger } from "@/lib/log/logger";
 import { enqueueMerchantEvent } from "@/lib/notifications/enqueue-merchant-event";
 import { defaultStripeClient, fetchPspRecords } from "./fetch-psp-records";
-import { computeRunTotals, GRACE_MS, matchRun } from "./match-run";
+import { GRACE_MS, matchRun } from "./match-run";
 import { PERIOD_DAYS_MAX, type RunState } from "./reconciliation.types";
 
 const DAY_MS = 86_400_000;
@@ -161,6 +161,7 @@ async function drive(client: pg.ClientBase, runId: string, options: ExecuteOptio
       run = await loadRun(client, runId);
     }
     if (run.state === "staged") {
+      // Match, classify and total in one transaction (the working sets are temp tables dropped at commit).
       await client.query("BEGIN");
       try {
         const result = await matchRun(client, {
@@ -170,7 +171,7 @@ async function drive(client: pg.ClientBase, runId: string, options: ExecuteOptio
           periodEnd: run.period_end,
           currencyScope: run.currency_scope,
         });
-        const totals = await computeRunTotals(client, runId);
+        const totals = result.totals;
         const moved = await advance(
           client,
           runId,

@@ -1,8 +1,12 @@
 // The matcher: set-based SQL over a run's staged PSP rows, Settle's payments/refunds/disputes and the
-// ledger. Nothing is loaded into JS: working sets are temporary tables (dropped at commit), pairs are
-// found with hash joins (PSP reference, then our id in metadata, then amount + currency + time for the
-// leftovers), and every discrepancy is written with INSERT … SELECT. Runs inside the caller's
-// transaction, so a crash leaves the run in `staged` and the phase is redone from scratch.
+// ledger. Nothing is loaded into JS. The bulk (every PSP row whose reference is unique) is paired and
+// classified in ONE hash full join of the staging table (read in place, never copied) with Settle's
+// records; only the leftovers (unmatched rows, repeated balance transactions, references seen twice)
+// go through the slower passes (PSP reference, payment intent, our id in metadata, amount + currency +
+// time) in small temporary tables. The ledger check reads the merchant's postings of the window once
+// (ids are time-ordered) and re-checks only the few candidates exactly through the unique index. Every
+// discrepancy is written with INSERT … SELECT. Runs inside the caller's transaction, so a crash leaves
+// the run in `staged` and the phase is redone from scratch.
 import type pg from "pg";
 import { CURRENCY_CODES, currencyExponent } from "@/lib/money";
 import { newId } from "@/lib/ids";
@@ -40,7 +44,7 @@ function exponentSql(column: string): string {
 }
 
 /** An id bound for time-ordered ids (prefix + 10 base32 time chars): id >= bound ⇔ created at or after `at`. */
-function idTimeBound(kind: "refund" | "dispute", at: Date): string {
+function idTimeBound(kind: "refund" | "dispute" | "transaction", at: Date): string {
   const id = newId(kind, at.getTime());
   return id.slice(0, id.indexOf("_") + 11);
 }
@@ -54,7 +58,7 @@ export type MatchInput = {
   currencyScope: string;
 };
 
-export type MatchResult = { pspRecords: number; settleRecords: number; matched: number; discrepancies: number };
+export type MatchResult = { pspRecords: number; settleRecords: number; matched: number; discrepancies: number; totals: Record<string, unknown>[] };
 
 /**
  * Diagnostics for the benchmark: with `explain` on, every statement that builds or writes a working set
@@ -80,33 +84,59 @@ const PSP_JSON = `jsonb_build_object('balance_transaction', p.bt, 'reporting_cat
 const SETTLE_JSON = `jsonb_build_object('object', s.s_kind, 'id', s.s_id, 'payment', s.s_payment_id, 'status', s.s_status,
   'amount', s.s_amount, 'currency', s.s_currency, 'fee', s.s_fee, 'at', s.s_at, 'psp_reference', s.s_ref, 'payment_intent', s.s_ref2)`;
 
+
+/**
+ * The run's staged PSP rows, read in place through the (run_id, …) indexes. Parameters: $1 run id,
+ * $2/$3 period, $4 currency scope (shifted by `offset`).
+ */
+function stagedRows(offset = 0): string {
+  const [run, start, end, scope] = [1, 2, 3, 4].map((n) => `$${n + offset}`);
+  return `(SELECT st.id AS row_id, st.balance_transaction_id COLLATE "C" AS bt, st.reporting_category AS cat, st.type, st.source_id, st.charge_id,
+            st.payment_intent_id AS pi, st.settle_ref, st.settle_merchant_ref, st.created_at, st.available_on, st.currency::text AS currency,
+            st.gross, st.fee, st.net, st.exchange_rate, st.customer_facing_amount AS cf_amount, st.customer_facing_currency::text AS cf_currency,
+            st.status, st.payout_id, (st.created_at >= ${start} AND st.created_at < ${end}) AS in_period
+     FROM reconciliation_psp_records st
+     WHERE st.run_id = ${run} AND (${scope}::text = 'ALL' OR st.currency = ${scope}::text OR st.customer_facing_currency = ${scope}::text))`;
+}
+
+/** Expected PSP gross of a pair (Settle's amount, converted at the PSP's rate when the currencies differ). */
+const EXP_GROSS = `CASE WHEN p.currency = s.s_currency THEN s.s_amount
+       WHEN p.exchange_rate IS NOT NULL
+         THEN round(s.s_amount * p.exchange_rate * power(10::numeric, ${exponentSql("p.currency")} - ${exponentSql("s.s_currency")}))::bigint
+  END`;
+
+/** A pair's class (priority: timing, status, currency, amount, fee); NULL when clean. Over columns of `q`. */
+const CLASSIFY = `CASE
+     WHEN NOT q.in_period AND NOT q.s_in_period THEN 'out_of_scope'
+     WHEN q.in_period <> q.s_in_period THEN 'timing'
+     WHEN (q.s_cat = 'charge' AND q.s_status NOT IN ${CAPTURED_STATUSES}) OR (q.s_kind = 'refund' AND q.s_status NOT IN ('succeeded', 'pending')) THEN 'status_mismatch'
+     WHEN coalesce(q.cf_currency, CASE WHEN q.exchange_rate IS NULL THEN q.currency END, q.s_currency) <> q.s_currency THEN 'currency_mismatch'
+     WHEN (q.cf_amount IS NOT NULL AND abs(q.cf_amount) <> abs(q.s_amount)) OR q.exp_gross IS NULL
+          OR abs(q.gross - q.exp_gross) > (CASE WHEN q.currency = q.s_currency THEN 0 ELSE 1 END) THEN 'amount_mismatch'
+     WHEN q.s_fee IS NOT NULL AND q.fee <> q.s_fee THEN 'fee_mismatch'
+   END`;
+
+/** Columns a pair keeps (for totals and for finding its discrepancy's details again). */
+const PAIR_COLUMNS = `q.row_id, q.skey, q.in_period, q.s_in_period, q.currency, q.net, q.s_currency, q.s_expects, q.exp_gross`;
+
+/** Every pair: the bulk (fj, by PSP reference) and the few found by the later passes (ps). */
+const PAIRS = `(SELECT ${PAIR_COLUMNS}, 'psp_reference'::text AS method, q.klass FROM fj q WHERE q.row_id IS NOT NULL AND q.skey IS NOT NULL
+  UNION ALL SELECT ${PAIR_COLUMNS}, q.method, q.klass FROM ps q)`;
+
 /**
  * Matches and classifies one run. Expects to run inside a transaction on `client`; writes the run's
- * discrepancies and returns the counts. Totals are computed afterwards by computeRunTotals (same temp
- * tables, same transaction).
+ * discrepancies and returns the counts and the per-currency totals (see computeRunTotals).
  */
 export async function matchRun(client: pg.ClientBase, input: MatchInput): Promise<MatchResult> {
   const { runId, merchantId, periodStart, periodEnd, currencyScope } = input;
   const windowStart = new Date(periodStart.getTime() - GRACE_MS);
   const windowEnd = new Date(periodEnd.getTime() + GRACE_MS);
-  await run(client, `SET LOCAL work_mem = '128MB'`);
+  const staged = [runId, periodStart, periodEnd, currencyScope];
+  // Hash joins and aggregates over a day's rows stay in memory (one run at a time per worker).
+  await run(client, `SET LOCAL work_mem = '256MB'`);
   await run(client, `SET LOCAL statement_timeout = 0`);
 
-  // 1. The PSP side: staged rows of the run (period ± grace), duplicates of one balance transaction ranked.
-  await run(
-    client,
-    `CREATE TEMP TABLE rp ON COMMIT DROP AS
-     SELECT s.id AS row_id, s.balance_transaction_id COLLATE "C" AS bt, s.reporting_category AS cat, s.type, s.source_id, s.charge_id,
-            s.payment_intent_id AS pi, s.settle_ref, s.settle_merchant_ref, s.created_at, s.available_on, s.currency::text AS currency,
-            s.gross, s.fee, s.net, s.exchange_rate, s.customer_facing_amount AS cf_amount, s.customer_facing_currency::text AS cf_currency,
-            s.status, s.payout_id, (s.created_at >= $2 AND s.created_at < $3) AS in_period, false AS foreign_row,
-            row_number() OVER (PARTITION BY s.balance_transaction_id COLLATE "C" ORDER BY s.id) AS dup_rank
-     FROM reconciliation_psp_records s
-     WHERE s.run_id = $1 AND ($4 = 'ALL' OR s.currency = $4 OR s.customer_facing_currency = $4)`,
-    [runId, periodStart, periodEnd, currencyScope],
-  );
-
-  // 2. The Settle side: what should be at the PSP, created in the period (+ grace after it).
+  // 1. The Settle side: what should be at the PSP, created in the period (+ grace after it).
   const settleSelect = (where: { payments: string; refunds: string; disputes: string; reversals: string }) => `
      SELECT ('payment:' || p.id) COLLATE "C" AS skey, 'payment'::text AS s_kind, p.id AS s_id, p.id AS s_payment_id, p.psp_charge_id AS s_ref,
             p.psp_payment_intent_id AS s_ref2, 'charge'::text AS s_cat,
@@ -156,37 +186,77 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
       idTimeBound("dispute", new Date(periodStart.getTime() - 400 * 86400_000)),
     ],
   );
-  await run(client, `ANALYZE rp`);
   await run(client, `ANALYZE ss`);
 
-  // 3. Pairs by PSP reference (one PSP row per Settle record; the losers are duplicates).
+  // 2. The PSP rows that cannot take the bulk path: a balance transaction reported more than once, or
+  //    two PSP rows naming the same source. One aggregate over the staging table finds both; those rows
+  //    (a handful) are copied with their rank among copies of one balance transaction.
   await run(
     client,
-    `CREATE TEMP TABLE mt ON COMMIT DROP AS
-     SELECT DISTINCT ON (s.skey) p.row_id, s.skey, 'psp_reference'::text AS method
-     FROM rp p JOIN ss s ON s.s_ref = p.source_id AND s.s_cat = p.cat
-     WHERE p.dup_rank = 1
-     ORDER BY s.skey, p.created_at, p.row_id`,
+    `CREATE TEMP TABLE multi ON COMMIT DROP AS
+     SELECT GROUPING(p.bt) = 0 AS by_bt, p.bt, p.source_id, p.cat
+     FROM ${stagedRows()} p
+     GROUP BY GROUPING SETS ((p.bt), (p.source_id, p.cat))
+     HAVING count(*) > 1 AND (GROUPING(p.bt) = 0 OR p.source_id IS NOT NULL)`,
+    staged,
   );
-  // Leftover PSP rows; the later passes work on these small sets only.
-  await run(client, `CREATE TEMP TABLE lp ON COMMIT DROP AS SELECT p.* FROM rp p WHERE p.dup_rank = 1 AND NOT EXISTS (SELECT 1 FROM mt m WHERE m.row_id = p.row_id)`);
+  await run(
+    client,
+    `CREATE TEMP TABLE sp ON COMMIT DROP AS
+     SELECT p.*, row_number() OVER (PARTITION BY p.bt ORDER BY p.row_id) AS dup_rank
+     FROM ${stagedRows()} p
+     WHERE p.bt IN (SELECT bt FROM multi WHERE by_bt) OR (p.source_id, p.cat) IN (SELECT source_id, cat FROM multi WHERE NOT by_bt)`,
+    staged,
+  );
+  await run(client, `ANALYZE sp`);
+
+  // 3. The bulk: every other PSP row full-joined with the Settle records on the PSP reference. A pair is
+  //    classified on the spot; a row with no partner on either side is a leftover for the later passes.
+  await run(
+    client,
+    `CREATE TEMP TABLE fj ON COMMIT DROP AS
+     SELECT ${PAIR_COLUMNS}, ${CLASSIFY} AS klass
+     FROM (
+       SELECT p.row_id, s.skey, p.in_period, s.s_in_period, p.currency, p.gross, p.fee, p.net, p.exchange_rate, p.cf_amount, p.cf_currency,
+              s.s_kind, s.s_cat, s.s_status, s.s_amount, s.s_currency, s.s_fee, s.s_expects, ${EXP_GROSS} AS exp_gross
+       FROM (SELECT * FROM ${stagedRows()} r WHERE NOT EXISTS (SELECT 1 FROM sp WHERE sp.row_id = r.row_id)) p
+       FULL JOIN ss s ON s.s_ref = p.source_id AND s.s_cat = p.cat
+     ) q`,
+    staged,
+  );
+  await run(client, `ANALYZE fj`);
+
+  // 4. Leftovers. lpa keeps every leftover PSP row (with the repeated copies); lp and ls are the
+  //    working sets the passes shrink.
+  await run(
+    client,
+    `CREATE TEMP TABLE lpa ON COMMIT DROP AS
+     SELECT p.*, 1::bigint AS dup_rank FROM ${stagedRows()} p WHERE p.row_id IN (SELECT row_id FROM fj WHERE skey IS NULL)
+     UNION ALL SELECT * FROM sp`,
+    staged,
+  );
+  await run(client, `CREATE TEMP TABLE lp ON COMMIT DROP AS SELECT * FROM lpa WHERE dup_rank = 1`);
+  await run(client, `CREATE TEMP TABLE ls ON COMMIT DROP AS SELECT s.* FROM ss s WHERE s.skey IN (SELECT skey FROM fj WHERE row_id IS NULL)`);
 
   // Settle records outside the window that leftover PSP rows name (a capture days after creation,
   // a refund booked in the previous period): looked up through the unique PSP-id indexes.
   await run(
     client,
-    `INSERT INTO ss
-     SELECT x.*, (x.s_at >= $2 AND x.s_at < $3) AS s_in_period FROM (
-     ${settleSelect({
-       payments: `p.merchant_id = $1 AND p.psp_payment_intent_id IN (SELECT pi FROM lp WHERE cat = 'charge' AND pi IS NOT NULL) AND ($4 = 'ALL' OR p.currency = $4)`,
-       refunds: `r.merchant_id = $1 AND r.psp_refund_id IN (SELECT source_id FROM lp WHERE cat = 'refund') AND ($4 = 'ALL' OR r.currency = $4)`,
-       disputes: `d.merchant_id = $1 AND d.psp_dispute_id IN (SELECT source_id FROM lp WHERE cat = 'dispute') AND ($4 = 'ALL' OR d.currency = $4)`,
-       reversals: `d.merchant_id = $1 AND d.psp_dispute_id IN (SELECT source_id FROM lp WHERE cat = 'dispute_reversal') AND ($4 = 'ALL' OR d.currency = $4)`,
-     })}) x
-     WHERE NOT EXISTS (SELECT 1 FROM ss WHERE ss.skey = x.skey)`,
+    `WITH added AS (
+       INSERT INTO ss
+       SELECT x.*, (x.s_at >= $2 AND x.s_at < $3) AS s_in_period FROM (
+       ${settleSelect({
+         payments: `p.merchant_id = $1 AND p.psp_payment_intent_id IN (SELECT pi FROM lp WHERE cat = 'charge' AND pi IS NOT NULL) AND ($4 = 'ALL' OR p.currency = $4)`,
+         refunds: `r.merchant_id = $1 AND r.psp_refund_id IN (SELECT source_id FROM lp WHERE cat = 'refund') AND ($4 = 'ALL' OR r.currency = $4)`,
+         disputes: `d.merchant_id = $1 AND d.psp_dispute_id IN (SELECT source_id FROM lp WHERE cat = 'dispute') AND ($4 = 'ALL' OR d.currency = $4)`,
+         reversals: `d.merchant_id = $1 AND d.psp_dispute_id IN (SELECT source_id FROM lp WHERE cat = 'dispute_reversal') AND ($4 = 'ALL' OR d.currency = $4)`,
+       })}) x
+       WHERE NOT EXISTS (SELECT 1 FROM ss WHERE ss.skey = x.skey)
+       RETURNING *)
+     INSERT INTO ls SELECT * FROM added`,
     [merchantId, periodStart, periodEnd, currencyScope],
   );
-  await run(client, `CREATE TEMP TABLE ls ON COMMIT DROP AS SELECT s.* FROM ss s WHERE NOT EXISTS (SELECT 1 FROM mt m WHERE m.skey = s.skey)`);
+  await run(client, `CREATE TEMP TABLE mt (row_id bigint, skey text COLLATE "C", method text) ON COMMIT DROP`);
   const pass = async (method: string, join: string) => {
     await run(
       client,
@@ -200,11 +270,12 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
       [method],
     );
   };
+  // 5. PSP reference again (rows seen twice, out-of-window records), then the payment intent.
   await pass("psp_reference", `s.s_ref = p.source_id AND s.s_cat = p.cat`);
   await pass("psp_reference", `s.s_ref2 = p.pi AND s.s_cat = p.cat AND s.s_kind = 'payment'`);
-  // 4. Our id in the PSP object's metadata.
+  // 6. Our id in the PSP object's metadata.
   await pass("metadata", `s.s_id = p.settle_ref AND s.s_cat = p.cat`);
-  // 5. Amount + currency + time for what is left: the n-th of equal amounts pairs with the n-th, if close in time.
+  // 7. Amount + currency + time for what is left: the n-th of equal amounts pairs with the n-th, if close in time.
   await run(
     client,
     `WITH a AS (
@@ -225,44 +296,54 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
   // Leftover PSP rows that belong to another merchant of this Settle (shared PSP account) are not ours.
   await run(
     client,
-    `WITH f AS (
-       SELECT row_id FROM lp p
-       WHERE (p.settle_merchant_ref IS NOT NULL AND p.settle_merchant_ref <> $1)
-          OR EXISTS (SELECT 1 FROM payments x WHERE x.psp_payment_intent_id = p.pi AND x.merchant_id <> $1)),
-     u AS (UPDATE rp SET foreign_row = true WHERE row_id IN (SELECT row_id FROM f))
-     DELETE FROM lp WHERE row_id IN (SELECT row_id FROM f)`,
+    `CREATE TEMP TABLE fr ON COMMIT DROP AS
+     SELECT row_id FROM lp p
+     WHERE (p.settle_merchant_ref IS NOT NULL AND p.settle_merchant_ref <> $1)
+        OR EXISTS (SELECT 1 FROM payments x WHERE x.psp_payment_intent_id = p.pi AND x.merchant_id <> $1)`,
     [merchantId],
   );
+  await run(client, `DELETE FROM lp WHERE row_id IN (SELECT row_id FROM fr)`);
 
-  // 6. Every pair classified once (priority: timing, status, currency, amount, fee); clean pairs have no class.
-  const exp = exponentSql;
+  // 8. The pairs the passes found, classified like the bulk.
   await run(
     client,
-    `CREATE TEMP TABLE pr ON COMMIT DROP AS
-     SELECT q.*,
-       CASE
-         WHEN NOT q.in_period AND NOT q.s_in_period THEN 'out_of_scope'
-         WHEN q.in_period <> q.s_in_period THEN 'timing'
-         WHEN (q.s_cat = 'charge' AND q.s_status NOT IN ${CAPTURED_STATUSES}) OR (q.s_kind = 'refund' AND q.s_status NOT IN ('succeeded', 'pending')) THEN 'status_mismatch'
-         WHEN coalesce(q.cf_currency, CASE WHEN q.exchange_rate IS NULL THEN q.currency END, q.s_currency) <> q.s_currency THEN 'currency_mismatch'
-         WHEN (q.cf_amount IS NOT NULL AND abs(q.cf_amount) <> abs(q.s_amount)) OR q.exp_gross IS NULL
-              OR abs(q.gross - q.exp_gross) > (CASE WHEN q.currency = q.s_currency THEN 0 ELSE 1 END) THEN 'amount_mismatch'
-         WHEN q.s_fee IS NOT NULL AND q.fee <> q.s_fee THEN 'fee_mismatch'
-       END AS klass
+    `CREATE TEMP TABLE ps ON COMMIT DROP AS
+     SELECT ${PAIR_COLUMNS}, q.method, ${CLASSIFY} AS klass
      FROM (
        SELECT m.row_id, m.skey, m.method, p.in_period, s.s_in_period, p.currency, p.gross, p.fee, p.net, p.exchange_rate, p.cf_amount, p.cf_currency,
-              s.s_kind, s.s_cat, s.s_status, s.s_amount, s.s_currency, s.s_fee,
-              CASE WHEN p.currency = s.s_currency THEN s.s_amount
-                   WHEN p.exchange_rate IS NOT NULL
-                     THEN round(s.s_amount * p.exchange_rate * power(10::numeric, ${exp("p.currency")} - ${exp("s.s_currency")}))::bigint
-              END AS exp_gross
-       FROM mt m JOIN rp p ON p.row_id = m.row_id JOIN ss s ON s.skey = m.skey
+              s.s_kind, s.s_cat, s.s_status, s.s_amount, s.s_currency, s.s_fee, s.s_expects, ${EXP_GROSS} AS exp_gross
+       FROM mt m JOIN lpa p ON p.row_id = m.row_id JOIN ss s ON s.skey = m.skey
      ) q`,
   );
 
-  // 7. Discrepancies, all in one INSERT … SELECT.
+  // 9. Settle ↔ ledger: the merchant's postings since the window opened (transaction ids are
+  //    time-ordered, entries are indexed by account and time) are aggregated once and hash-joined with
+  //    the records that expect one. Whatever does not agree, and whatever was posted earlier, is only a
+  //    candidate (lm): the discrepancy statement re-reads those few exactly through the unique index.
+  const ledgerSince = new Date(windowStart.getTime() - GRACE_MS);
+  await run(
+    client,
+    `CREATE TEMP TABLE lm ON COMMIT DROP AS
+     WITH lt AS (
+       SELECT t.id, t.external_ref FROM ledger_transactions t
+       WHERE t.merchant_id = $1 AND t.id >= $2 AND t.external_ref IS NOT NULL),
+     le AS (
+       SELECT e.transaction_id, sum(e.amount_minor) FILTER (WHERE e.direction = 'debit') AS total,
+              coalesce(sum(e.amount_minor) FILTER (WHERE e.direction = 'debit' AND a.code = 'psp_fees'), 0) AS fee, min(e.currency)::text AS currency
+       FROM ledger_accounts a JOIN ledger_entries e ON e.account_id = a.id
+       WHERE a.merchant_id = $1 AND e.created_at >= $3
+       GROUP BY e.transaction_id),
+     l AS (SELECT lt.external_ref, le.total, le.fee, le.currency FROM lt JOIN le ON le.transaction_id = lt.id)
+     SELECT s.skey FROM ss s LEFT JOIN l ON l.external_ref = s.s_ledger_ref
+     WHERE s.s_in_period AND s.s_expects AND s.s_ledger_ref IS NOT NULL
+       AND (l.external_ref IS NULL OR l.currency <> s.s_currency OR (abs(s.s_amount) <> l.total AND abs(s.s_amount) <> l.total - l.fee))`,
+    [merchantId, idTimeBound("transaction", ledgerSince), new Date(ledgerSince.getTime() - GRACE_MS)],
+  );
+  await run(client, `ANALYZE lm`);
+
+  // 10. Discrepancies, all in one INSERT … SELECT.
   const idBase = newId("discrepancy");
-  const inserted = await run(
+  await run(
     client,
     `WITH pair_rows AS (
        SELECT q.klass, 'psp_settle' AS leg, s.s_kind AS object_type, s.s_id AS settle_id, coalesce(p.source_id, s.s_ref) AS psp_reference, p.bt,
@@ -278,7 +359,7 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
                 'net', jsonb_build_object('psp', p.net, 'expected', q.exp_gross - coalesce(s.s_fee, p.fee), 'ok', p.net = q.exp_gross - coalesce(s.s_fee, p.fee)),
                 'exchange_rate', jsonb_build_object('psp', p.exchange_rate, 'implied',
                    CASE WHEN p.currency <> s.s_currency AND s.s_amount <> 0
-                        THEN round(p.gross::numeric / s.s_amount * power(10::numeric, ${exp("s.s_currency")} - ${exp("p.currency")}), 8) END),
+                        THEN round(p.gross::numeric / s.s_amount * power(10::numeric, ${exponentSql("s.s_currency")} - ${exponentSql("p.currency")}), 8) END),
                 'currency', jsonb_build_object('psp', coalesce(p.cf_currency, p.currency), 'settle', s.s_currency),
                 'status', jsonb_build_object('psp', p.cat, 'settle', s.s_status),
                 'period', jsonb_build_object('psp_in_period', q.in_period, 'settle_in_period', q.s_in_period)) AS checks,
@@ -290,8 +371,8 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
                 WHEN 'currency_mismatch' THEN 'The PSP booked a different currency than Settle recorded. Re-sync from the PSP, then adjust what remains.'
                 WHEN 'amount_mismatch' THEN 'The PSP booked a different amount than Settle expects. Post the difference through suspense and investigate.'
                 ELSE 'The PSP charged a different fee than Settle recorded. Post the difference through suspense.' END AS suggestion
-       FROM pr q JOIN rp p ON p.row_id = q.row_id JOIN ss s ON s.skey = q.skey
-       WHERE q.klass IS NOT NULL AND q.klass <> 'out_of_scope'),
+       FROM (SELECT * FROM ${PAIRS} x WHERE x.klass IS NOT NULL AND x.klass <> 'out_of_scope') q
+       JOIN ${stagedRows(2)} p ON p.row_id = q.row_id JOIN ss s ON s.skey = q.skey),
      psp_rows AS (
        SELECT CASE WHEN p.dup_rank > 1 OR dup.skey IS NOT NULL THEN 'duplicate'
                    WHEN ours.id IS NOT NULL THEN 'status_mismatch'
@@ -310,12 +391,12 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
                    WHEN ours.id IS NOT NULL THEN 'The PSP booked a ' || p.cat || ' on payment ' || ours.id || ', which Settle records as ' || ours.status || '. Re-sync the payment from the PSP.'
                    WHEN p.settle_ref IS NOT NULL THEN 'The PSP names Settle object ' || p.settle_ref || ', which Settle does not have in this period. Re-sync it from the PSP.'
                    ELSE 'Settle has no record of this PSP ' || p.cat || '. Post it to suspense until it is explained.' END AS suggestion
-       FROM (SELECT * FROM lp UNION ALL SELECT * FROM rp WHERE dup_rank > 1) p
+       FROM (SELECT * FROM lp UNION ALL SELECT * FROM lpa WHERE dup_rank > 1) p
        LEFT JOIN (SELECT DISTINCT ON (l.row_id) l.row_id AS dup_row, s.* FROM lp l JOIN ss s ON s.s_ref = l.source_id AND s.s_cat = l.cat
-                  JOIN mt m ON m.skey = s.skey ORDER BY l.row_id, s.skey) dup ON dup.dup_row = p.row_id
+                  WHERE NOT EXISTS (SELECT 1 FROM ls WHERE ls.skey = s.skey) ORDER BY l.row_id, s.skey) dup ON dup.dup_row = p.row_id
        LEFT JOIN LATERAL (SELECT x.id, x.status::text AS status, x.amount, x.amount_refunded, x.currency FROM payments x
                           WHERE p.cat IN ('refund', 'dispute') AND x.psp_payment_intent_id = p.pi AND x.merchant_id = $1 LIMIT 1) ours ON true
-       WHERE p.in_period AND NOT p.foreign_row),
+       WHERE p.in_period),
      settle_rows AS (
        SELECT 'missing_at_psp' AS klass, 'psp_settle' AS leg, s.s_kind AS object_type, s.s_id AS settle_id, s.s_ref AS psp_reference, NULL AS bt,
               NULL AS psp_currency, 0::bigint AS psp_amount, s.s_currency AS settle_currency, s.s_amount - coalesce(s.s_fee, 0) AS settle_amount,
@@ -323,12 +404,13 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
               ${SETTLE_JSON} AS settle_record, 'resync' AS suggested_action,
               'Settle records this ' || s.s_kind || ' as ' || s.s_status || ' but the PSP has no balance transaction for it. Re-sync it from the PSP; if the PSP never moved the money, adjust through suspense.' AS suggestion
        FROM ls s WHERE s.s_in_period AND s.s_expects),
+     candidates AS (SELECT s.* FROM ss s WHERE s.skey IN (SELECT skey FROM lm)),
      ledger AS (
        SELECT t.external_ref, sum(e.amount_minor) FILTER (WHERE e.direction = 'debit') AS total,
               coalesce(sum(e.amount_minor) FILTER (WHERE e.direction = 'debit' AND a.code = 'psp_fees'), 0) AS fee,
               min(e.currency)::text AS currency, min(t.id) AS txn_id
        FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id JOIN ledger_accounts a ON a.id = e.account_id
-       WHERE t.merchant_id = $1 AND t.external_ref IN (SELECT s_ledger_ref FROM ss WHERE s_in_period AND s_expects AND s_ledger_ref IS NOT NULL)
+       WHERE t.merchant_id = $1 AND t.external_ref IN (SELECT s_ledger_ref FROM candidates)
        GROUP BY t.external_ref),
      ledger_rows AS (
        SELECT CASE WHEN l.external_ref IS NULL THEN 'missing_in_ledger' WHEN l.currency <> s.s_currency THEN 'currency_mismatch' ELSE 'amount_mismatch' END AS klass,
@@ -340,9 +422,8 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
               ${SETTLE_JSON} AS settle_record, 'adjust' AS suggested_action,
               CASE WHEN l.external_ref IS NULL THEN 'Settle records this ' || s.s_kind || ' but the ledger has no posting ' || s.s_ledger_ref || '. Post the missing amount through suspense.'
                    ELSE 'The ledger posting ' || s.s_ledger_ref || ' moves a different amount than Settle records. Post the difference through suspense.' END AS suggestion
-       FROM ss s LEFT JOIN ledger l ON l.external_ref = s.s_ledger_ref
-       WHERE s.s_in_period AND s.s_expects AND s.s_ledger_ref IS NOT NULL
-         AND (l.external_ref IS NULL OR l.currency <> s.s_currency OR (abs(s.s_amount) <> l.total AND abs(s.s_amount) <> l.total - l.fee))),
+       FROM candidates s LEFT JOIN ledger l ON l.external_ref = s.s_ledger_ref
+       WHERE (l.external_ref IS NULL OR l.currency <> s.s_currency OR (abs(s.s_amount) <> l.total AND abs(s.s_amount) <> l.total - l.fee))),
      everything AS (
        SELECT * FROM pair_rows UNION ALL SELECT * FROM psp_rows UNION ALL SELECT * FROM settle_rows UNION ALL SELECT * FROM ledger_rows)
      INSERT INTO reconciliation_discrepancies
@@ -355,7 +436,7 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
             CASE WHEN e.psp_currency IS NULL OR e.psp_currency = e.settle_currency THEN coalesce(e.psp_amount, 0) - coalesce(e.settle_amount, 0) ELSE e.psp_amount END,
             e.currency, e.occurred_at, e.match_method, e.checks, e.psp_record, e.settle_record, e.suggested_action, e.suggestion
      FROM everything e`,
-    [merchantId, idBase, runId],
+    [merchantId, idBase, ...staged],
   );
 
   // Resolutions carry over from earlier versions of the same period (same class, leg and references).
@@ -371,14 +452,16 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
     [runId],
   );
 
-  const counts = await run(
-    client,
-    `SELECT (SELECT count(*) FROM rp WHERE in_period AND NOT foreign_row) AS psp,
-            (SELECT count(*) FROM ss WHERE s_in_period AND s_expects) AS settle,
-            (SELECT count(*) FROM pr WHERE klass IS NULL) AS matched`,
-  );
-  const row = counts.rows[0] as { psp: bigint; settle: bigint; matched: bigint };
-  return { pspRecords: Number(row.psp), settleRecords: Number(row.settle), matched: Number(row.matched), discrepancies: inserted.rowCount ?? 0 };
+  const totals = await computeRunTotals(client, input);
+  const sum = (key: string) => totals.reduce((total, row) => total + Number(row[key] ?? 0), 0);
+  const discrepancies = await client.query<{ n: string }>(`SELECT count(*) AS n FROM reconciliation_discrepancies WHERE run_id = $1`, [runId]);
+  return {
+    pspRecords: sum("psp_count"),
+    settleRecords: sum("settle_count"),
+    matched: sum("matched_count"),
+    discrepancies: Number(discrepancies.rows[0]!.n),
+    totals,
+  };
 }
 
 /**
@@ -386,22 +469,23 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
  * is in the PSP's settlement currency. `psp_unexplained` is the PSP net neither matched cleanly nor
  * carried by a discrepancy: 0 when every cent is explained.
  */
-export async function computeRunTotals(client: pg.ClientBase, runId: string): Promise<Record<string, unknown>[]> {
-  const result = await client.query(
+export async function computeRunTotals(client: pg.ClientBase, input: MatchInput): Promise<Record<string, unknown>[]> {
+  const result = await run(
+    client,
     `WITH psp AS (
        SELECT currency, count(*) AS n, sum(gross) AS gross, sum(fee) AS fee, sum(net) AS net,
               coalesce(sum(net) FILTER (WHERE cat IN ${PAYOUT_CATEGORIES}), 0) AS payouts,
               coalesce(sum(gross) FILTER (WHERE gross > 0 AND cat NOT IN ${PAYOUT_CATEGORIES}), 0) AS money_in,
               coalesce(sum(-gross) FILTER (WHERE gross < 0 AND cat NOT IN ${PAYOUT_CATEGORIES}), 0) + sum(fee) AS money_out
-       FROM rp WHERE in_period AND NOT foreign_row GROUP BY currency),
+       FROM ${stagedRows()} p WHERE in_period AND NOT EXISTS (SELECT 1 FROM fr WHERE fr.row_id = p.row_id) GROUP BY currency),
      settle AS (
        SELECT s_currency AS currency, count(*) AS n, sum(s_amount - coalesce(s_fee, 0)) AS net
        FROM ss s
        WHERE s_in_period AND s_expects GROUP BY s_currency),
-     matched AS (SELECT currency, count(*) AS n, sum(net) AS net FROM pr WHERE klass IS NULL GROUP BY currency),
+     pairs AS (SELECT * FROM ${PAIRS} x),
+     matched AS (SELECT currency, count(*) AS n, sum(net) AS net FROM pairs WHERE klass IS NULL GROUP BY currency),
      disc AS (
-       SELECT currency, count(*) AS n, sum(difference) AS difference,
-              count(*) FILTER (WHERE psp_amount IS NOT NULL AND psp_amount <> 0 AND leg = 'psp_settle') AS psp_n
+       SELECT currency, count(*) AS n, sum(difference) AS difference
        FROM reconciliation_discrepancies WHERE run_id = $1 GROUP BY currency),
      disc_psp AS (
        SELECT psp_currency AS currency, sum(psp_amount) AS net FROM reconciliation_discrepancies
@@ -410,7 +494,7 @@ export async function computeRunTotals(client: pg.ClientBase, runId: string): Pr
        SELECT settle_currency AS currency, count(*) AS n, sum(settle_amount) AS net FROM reconciliation_discrepancies
        WHERE run_id = $1 AND leg = 'psp_settle' AND settle_amount <> 0 GROUP BY settle_currency),
      settle_matched AS (
-       SELECT s.s_currency AS currency, count(*) AS n FROM pr q JOIN ss s ON s.skey = q.skey WHERE q.s_in_period AND s.s_expects AND (q.klass IS NULL OR q.klass <> 'out_of_scope') GROUP BY s.s_currency),
+       SELECT q.s_currency AS currency, count(*) AS n FROM pairs q WHERE q.s_in_period AND q.s_expects AND (q.klass IS NULL OR q.klass <> 'out_of_scope') GROUP BY q.s_currency),
      currencies AS (SELECT currency FROM psp UNION SELECT currency FROM settle UNION SELECT currency FROM disc)
      SELECT c.currency,
             coalesce(psp.n, 0)::int AS psp_count, coalesce(psp.gross, 0)::bigint AS psp_gross, coalesce(psp.fee, 0)::bigint AS psp_fee,
@@ -431,7 +515,7 @@ export async function computeRunTotals(client: pg.ClientBase, runId: string): Pr
      LEFT JOIN disc_psp dp ON dp.currency = c.currency LEFT JOIN disc_settle ds ON ds.currency = c.currency
      LEFT JOIN settle_matched sm ON sm.currency = c.currency
      ORDER BY c.currency`,
-    [runId],
+    [input.runId, input.periodStart, input.periodEnd, input.currencyScope],
   );
   return result.rows;
 }
