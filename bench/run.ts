@@ -83,6 +83,7 @@ export async function runBench(options: BenchOptions) {
   const started = Date.now();
   const report: Record<string, any> = { generatedAt: new Date().toISOString(), options: { ...options, log: undefined }, machineBefore: machine(), node: process.version };
   mkdirSync(path.join(root, "bench/results"), { recursive: true });
+  mkdirSync(options.outDir, { recursive: true });
   const partial = path.join(root, "bench/results/partial.json");
   const save = () => writeJson(partial, report);
 
