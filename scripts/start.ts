@@ -60,11 +60,12 @@ function run(name: string, args: string[]): ChildProcess {
   children.push(child);
   return child;
 }
+let pspSandbox: ChildProcess | undefined;
 const tsx = path.join(root, "node_modules/tsx/dist/cli.mjs");
 const next = path.join(root, "node_modules/next/dist/bin/next");
 
 try {
-  if (useSandbox) run("PSP sandbox", [tsx, "scripts/psp-sandbox.ts"]);
+  if (useSandbox) pspSandbox = run("PSP sandbox", [tsx, "scripts/psp-sandbox.ts"]);
   if (!dev) process.env.NEXT_DIST_DIR = await buildIfStale(root, process.env, say);
   run("web app", [next, dev ? "dev" : "start", "-p", String(port), "-H", "127.0.0.1"]);
   run("worker", [tsx, "scripts/worker.ts"]);
@@ -103,21 +104,22 @@ async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   say("stopping…");
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          // The worker lets running jobs finish for up to 20 s (scripts/worker.ts).
-          const force = setTimeout(() => child.kill("SIGKILL"), 25_000);
-          child.once("exit", () => {
-            clearTimeout(force);
-            resolve();
-          });
-          child.kill("SIGTERM");
-        }),
-    ),
-  );
+  // Two phases: the web app and the worker finish what they are doing first (they may still call the
+  // PSP sandbox and the database while they do), then the sandbox; the database goes last.
+  const stopChild = (child: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      // The worker lets running jobs finish for up to 20 s (scripts/worker.ts).
+      const force = setTimeout(() => child.kill("SIGKILL"), 25_000);
+      child.once("exit", () => {
+        clearTimeout(force);
+        resolve();
+      });
+      child.kill("SIGTERM");
+    });
+  const sandbox = pspSandbox;
+  await Promise.all(children.filter((child) => child !== sandbox).map(stopChild));
+  if (sandbox) await stopChild(sandbox);
   await database.stop();
   say("stopped");
   process.exit(code);
