@@ -3,7 +3,7 @@
 // optionally behind a TCP proxy, migrations, demo data, the PSP sandbox, `next start` and the worker as
 // direct children (so the app can be SIGKILLed and restarted). Free ports, a fresh data dir; loopback only.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, createWriteStream, type WriteStream } from "node:fs";
+import { chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, createWriteStream, type WriteStream } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { freePort } from "../../scripts/lib/free-port";
@@ -297,12 +297,17 @@ export class Stack {
   async stop(options: { keepData?: boolean } = {}): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    await Promise.all((["app", "worker", "psp"] as const).map((name) => this.stopChild(name, "SIGTERM", 15_000)));
+    // The app and the worker first (they may still call the sandbox while finishing), then the sandbox.
+    await Promise.all((["app", "worker"] as const).map((name) => this.stopChild(name, "SIGTERM", 15_000)));
+    await this.stopChild("psp", "SIGTERM", 10_000);
     await this.proxy?.close();
     if (existsSync(path.join(this.pgDataDir, "postmaster.pid"))) {
       spawnSync(path.join(pgBin, "pg_ctl"), ["stop", "-D", this.pgDataDir, "-m", "fast", "-w"], { ...asPostgresUser(), encoding: "utf8" });
     }
     await new Promise<void>((resolve) => this.logStream.end(() => resolve()));
+    // Keep the processes' logs for the reports (bench/results is git-ignored).
+    mkdirSync(path.join(root, "bench/results"), { recursive: true });
+    copyFileSync(this.logFile, path.join(root, "bench/results", `${this.options.label}-stack.log`));
     if (!options.keepData) rmSync(this.dataDir, { recursive: true, force: true });
   }
 
