@@ -125,6 +125,22 @@ describe("delivery and signatures", () => {
     });
   });
 
+  test("concurrent workers claim each due delivery once (SKIP LOCKED + lease)", async () => {
+    await withReceiver(async (receiver) => {
+      const { merchantId } = await makeMerchant();
+      await createWebhookEndpoint({ merchantId, actor, url: receiver.url, enabled_events: ["*"] });
+      for (let i = 0; i < 12; i++) await emit(merchantId, "payment.captured", `pay_c${i}`, 1);
+      const rounds = await Promise.all(Array.from({ length: 6 }, () => deliverDueWebhooks({ batchSize: 3 })));
+      const more = await deliverDueWebhooks({ batchSize: 100 });
+      const claimed = [...rounds.flat(), ...more].map((o) => o.deliveryId);
+      expect(new Set(claimed).size).toBe(claimed.length);
+      expect(claimed).toHaveLength(12);
+      expect(receiver.requests).toHaveLength(12);
+      const attempts = await db().webhookDelivery.findMany({ where: { merchantId }, select: { attemptCount: true, status: true } });
+      expect(attempts.every((d) => d.attemptCount === 1 && d.status === "succeeded")).toBe(true);
+    });
+  });
+
   test("a 500 is retried with back-off (1 min, then 5 min) until a 2xx", async () => {
     await withReceiver(async (receiver) => {
       const { merchantId } = await makeMerchant();
