@@ -7,7 +7,7 @@ import { makeMerchant } from "@/tests/fixtures";
 import { AUDIT_GENESIS_HASH } from "./audit-chain-hash";
 import { recordAuditEvent, type Actor } from "./record-audit-event";
 import { sealAuditChain } from "./seal-audit-chain";
-import { runAuditVerifyCommand, verifyAllAuditChains, verifyAuditChain } from "./verify-audit-chain";
+import { getAuditChainHead, parseChainAnchor, runAuditVerifyCommand, verifyAllAuditChains, verifyAuditChain } from "./verify-audit-chain";
 
 const actor: Actor = { type: "system", id: "audit-test" };
 
@@ -185,6 +185,31 @@ describe("tampering is detected at exactly the first broken link", () => {
     const { rows: [forged] } = await sqlPool().query(`select ${AUDIT_ROW_COLUMNS} from audit_events where seq = $1`, [otherRows[1]!.seq.toString()]);
     await asSuperuserWithoutTrigger("update audit_events set hash = $2 where seq = $1", [otherRows[1]!.seq.toString(), auditRowHash(forged, forged.prev_hash)]);
     expect((await verifyAuditChain(other.merchantId)).brokenAt).toEqual({ seq: otherRows[2]!.seq, id: otherRows[2]!.id, reason: "prev_hash_mismatch" });
+  });
+
+  test("a forger who rewrites a row and every hash after it passes the bare chain, not an anchor", async () => {
+    const { merchantId } = await makeMerchant();
+    await record(merchantId, 5);
+    await sealAuditChain({});
+    const anchor = (await getAuditChainHead(merchantId))!;
+    const rows = await rowsOf(merchantId);
+    expect(anchor).toEqual({ seq: rows.at(-1)!.seq, hash: rows.at(-1)!.hash });
+    const { auditRowHash, AUDIT_ROW_COLUMNS } = await import("./audit-chain-hash");
+    await asSuperuserWithoutTrigger("update audit_events set action = 'test.rewritten' where seq = $1", [rows[2]!.seq.toString()]);
+    let prev = rows[1]!.hash!;
+    for (const row of rows.slice(2)) {
+      const { rows: [raw] } = await sqlPool().query(`select ${AUDIT_ROW_COLUMNS} from audit_events where seq = $1`, [row.seq.toString()]);
+      const hash = auditRowHash(raw, prev);
+      await asSuperuserWithoutTrigger("update audit_events set prev_hash = $2, hash = $3 where seq = $1", [row.seq.toString(), prev, hash]);
+      prev = hash;
+    }
+    expect((await verifyAuditChain(merchantId)).ok).toBe(true);
+    const anchored = await verifyAuditChain(merchantId, { anchors: [anchor] });
+    expect(anchored.brokenAt).toEqual({ seq: anchor.seq, id: rows.at(-1)!.id, reason: "anchor_mismatch" });
+    const lines: string[] = [];
+    expect(await runAuditVerifyCommand({ merchantId, anchors: [parseChainAnchor(`${anchor.seq}:${anchor.hash}`)] }, (line) => lines.push(line))).toBe(1);
+    expect(lines[0]).toContain("anchor_mismatch");
+    expect(() => parseChainAnchor("12:nothex")).toThrow(/<seq>:<hash>/);
   });
 
   test("an unsealed row followed by sealed ones is reported", async () => {

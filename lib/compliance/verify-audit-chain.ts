@@ -6,7 +6,15 @@ import { AUDIT_GENESIS_HASH, AUDIT_ROW_COLUMNS, auditRowHash, type AuditChainRow
 
 const BATCH_SIZE = 1_000;
 
-export type BrokenLink = { seq: bigint; id: string; reason: "hash_mismatch" | "prev_hash_mismatch" | "unsealed_before_sealed" };
+export type BrokenLink = { seq: bigint; id: string; reason: "hash_mismatch" | "prev_hash_mismatch" | "unsealed_before_sealed" | "anchor_mismatch" };
+
+/**
+ * A chain head recorded outside the database (printed by the CLI, kept in a ticket, object storage with
+ * retention lock, …). A hash chain alone shows edits by anyone who cannot recompute it; someone with
+ * database superuser rights can rewrite a row AND every hash after it. An anchor taken before the rewrite
+ * no longer matches, which pins the tampering down to the rows at or before the anchor.
+ */
+export type ChainAnchor = { seq: bigint; hash: string };
 
 export type ChainVerification = {
   merchantId: string | null;
@@ -20,8 +28,9 @@ export type ChainVerification = {
   brokenAt: BrokenLink | null;
 };
 
-export async function verifyAuditChain(merchantId: string | null): Promise<ChainVerification> {
+export async function verifyAuditChain(merchantId: string | null, options: { anchors?: ChainAnchor[] } = {}): Promise<ChainVerification> {
   const result: ChainVerification = { merchantId, ok: true, verifiedCount: 0, verifiedUpToSeq: null, unsealedCount: 0, brokenAt: null };
+  const anchors = new Map((options.anchors ?? []).map((anchor) => [anchor.seq, anchor.hash]));
   let expectedPrev = AUDIT_GENESIS_HASH;
   let firstUnsealed: AuditChainRow | null = null;
   let after = -1n;
@@ -42,6 +51,7 @@ export async function verifyAuditChain(merchantId: string | null): Promise<Chain
       if (firstUnsealed) reason = "unsealed_before_sealed";
       else if (row.prev_hash !== expectedPrev) reason = "prev_hash_mismatch";
       else if (auditRowHash(row, expectedPrev) !== row.hash) reason = "hash_mismatch";
+      else if (anchors.has(row.seq) && anchors.get(row.seq) !== row.hash) reason = "anchor_mismatch";
       if (reason) {
         const at = reason === "unsealed_before_sealed" ? firstUnsealed! : row;
         return { ...result, ok: false, brokenAt: { seq: at.seq, id: at.id, reason } };
@@ -56,6 +66,17 @@ export async function verifyAuditChain(merchantId: string | null): Promise<Chain
   return result;
 }
 
+/** The newest sealed row of a chain: record it outside the database to anchor later verifications. */
+export async function getAuditChainHead(merchantId: string | null): Promise<ChainAnchor | null> {
+  const { rows } = await sqlPool().query<{ seq: bigint; hash: string }>(
+    merchantId === null
+      ? "select seq, hash from audit_events where merchant_id is null and hash is not null order by seq desc limit 1"
+      : "select seq, hash from audit_events where merchant_id = $1 and hash is not null order by seq desc limit 1",
+    merchantId === null ? [] : [merchantId],
+  );
+  return rows[0] ?? null;
+}
+
 /** Every chain in the database (each merchant's, and the platform chain), for the operator CLI. */
 export async function verifyAllAuditChains(): Promise<ChainVerification[]> {
   const { rows } = await sqlPool().query<{ merchant_id: string | null }>("select distinct merchant_id from audit_events order by merchant_id nulls first");
@@ -64,16 +85,33 @@ export async function verifyAllAuditChains(): Promise<ChainVerification[]> {
   return results;
 }
 
-/** `npm run cli -- audit:verify [--merchant mer_…]`: prints one line per chain; exit code 1 if any is broken. */
-export async function runAuditVerifyCommand(options: { merchantId?: string } = {}, print: (line: string) => void = console.log): Promise<number> {
-  const results = options.merchantId ? [await verifyAuditChain(options.merchantId)] : await verifyAllAuditChains();
+/**
+ * `npm run cli -- audit:verify [--merchant mer_…] [--anchor <seq>:<hash>]`: one line per chain with its
+ * head (record it outside the database to anchor the next run); exit code 1 if any chain is broken.
+ */
+export async function runAuditVerifyCommand(
+  options: { merchantId?: string; anchors?: ChainAnchor[] } = {},
+  print: (line: string) => void = console.log,
+): Promise<number> {
+  const results = options.merchantId ? [await verifyAuditChain(options.merchantId, { anchors: options.anchors })] : await verifyAllAuditChains();
   for (const r of results) {
     const chain = r.merchantId ?? "(platform)";
-    if (r.ok) print(`ok      ${chain}: ${r.verifiedCount} sealed rows verified up to seq ${r.verifiedUpToSeq ?? "-"}, ${r.unsealedCount} awaiting seal`);
-    else print(`BROKEN  ${chain}: first broken link at seq ${r.brokenAt!.seq} (${r.brokenAt!.id}): ${r.brokenAt!.reason}; intact up to seq ${r.verifiedUpToSeq ?? "-"}`);
+    if (r.ok) {
+      const head = await getAuditChainHead(r.merchantId);
+      print(`ok      ${chain}: ${r.verifiedCount} sealed rows verified, ${r.unsealedCount} awaiting seal; head ${head ? `${head.seq}:${head.hash}` : "-"}`);
+    } else {
+      print(`BROKEN  ${chain}: first broken link at seq ${r.brokenAt!.seq} (${r.brokenAt!.id}): ${r.brokenAt!.reason}; intact up to seq ${r.verifiedUpToSeq ?? "-"}`);
+    }
   }
   if (results.length === 0) print("no audit rows");
   return results.every((r) => r.ok) ? 0 : 1;
+}
+
+/** Parses `--anchor 1234:<hash>` values for the CLI. */
+export function parseChainAnchor(text: string): ChainAnchor {
+  const match = /^(\d{1,19}):([A-Za-z0-9_-]{43})$/.exec(text.trim());
+  if (!match) throw new Error(`An anchor is <seq>:<hash> as printed by audit:verify, not '${text}'.`);
+  return { seq: BigInt(match[1]!), hash: match[2]! };
 }
 
 /** The API shape of a verification (snake_case, seqs as numbers or strings beyond 2^53). */
