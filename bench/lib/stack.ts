@@ -284,7 +284,7 @@ export class Stack {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+        const response = await fetchWithTimeout(url, {}, 5_000);
         if (response.ok) return;
       } catch {
         // not up yet
@@ -323,6 +323,30 @@ export class Stack {
     if (existsSync(path.join(this.pgDataDir, "postmaster.pid"))) {
       spawnSync(path.join(pgBin, "pg_ctl"), ["stop", "-D", this.pgDataDir, "-m", "immediate"], { ...asPostgresUser() });
     }
+  }
+}
+
+/**
+ * fetch with a timeout that cannot be lost: our own AbortController and a hard race (a harness run once
+ * hung on a fetch whose AbortSignal.timeout() never fired). The body is read inside the timeout.
+ */
+export async function fetchWithTimeout(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+  const controller = new AbortController();
+  const timers: NodeJS.Timeout[] = [];
+  try {
+    const work = (async () => {
+      const response = await fetch(url, { ...init, signal: controller.signal });
+      const body = await response.arrayBuffer();
+      return new Response(body, { status: response.status, headers: response.headers });
+    })();
+    work.catch(() => {});
+    const hard = new Promise<never>((_, reject) => {
+      timers.push(setTimeout(() => controller.abort(), timeoutMs));
+      timers.push(setTimeout(() => reject(Object.assign(new Error(`timeout after ${timeoutMs} ms: ${url}`), { name: "TimeoutError" })), timeoutMs + 1_000));
+    });
+    return await Promise.race([work, hard]);
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
   }
 }
 

@@ -66,14 +66,27 @@ export class ChaosClient {
   /** One HTTP attempt with a given key: a definitive answer, or null when it must be retried. */
   async attempt(op: Operation, key: string): Promise<{ status: number; body: Record<string, any> } | null> {
     op.attempts++;
+    const timeoutMs = this.options.attemptTimeoutMs ?? 15_000;
+    // An AbortController we hold ourselves plus a hard race: a fetch must never outlive its timeout
+    // (a run once hung on a fetch whose AbortSignal.timeout() never fired).
+    const controller = new AbortController();
+    const timers: NodeJS.Timeout[] = [];
     try {
-      const response = await fetch(`${this.options.baseUrl()}${this.path(op.kind)}`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${this.options.secret}`, "content-type": "application/json", "idempotency-key": key, "x-forwarded-for": `10.9.${op.n % 250}.${1 + (op.n % 249)}` },
-        body: JSON.stringify(op.body),
-        signal: AbortSignal.timeout(this.options.attemptTimeoutMs ?? 15_000),
+      const work = (async () => {
+        const response = await fetch(`${this.options.baseUrl()}${this.path(op.kind)}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${this.options.secret}`, "content-type": "application/json", "idempotency-key": key, "x-forwarded-for": `10.9.${op.n % 250}.${1 + (op.n % 249)}` },
+          body: JSON.stringify(op.body),
+          signal: controller.signal,
+        });
+        return { response, text: await response.text() };
+      })();
+      const hard = new Promise<never>((_, reject) => {
+        timers.push(setTimeout(() => controller.abort(), timeoutMs));
+        timers.push(setTimeout(() => reject(Object.assign(new Error("client timeout"), { name: "TimeoutError" })), timeoutMs + 1_000));
       });
-      const text = await response.text();
+      work.catch(() => {});
+      const { response, text } = await Promise.race([work, hard]);
       let body: Record<string, any> = {};
       try {
         body = JSON.parse(text);
@@ -87,8 +100,10 @@ export class ChaosClient {
       }
       return { status: response.status, body };
     } catch (error) {
-      op.lastError = (error as Error).name === "TimeoutError" ? "client timeout" : `${(error as Error).message} ${(error as { cause?: { code?: string } }).cause?.code ?? ""}`.trim();
+      op.lastError = ["TimeoutError", "AbortError"].includes((error as Error).name) ? "client timeout" : `${(error as Error).message} ${(error as { cause?: { code?: string } }).cause?.code ?? ""}`.trim();
       return null;
+    } finally {
+      for (const timer of timers) clearTimeout(timer);
     }
   }
 

@@ -198,7 +198,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         if (next > Date.now()) await sleep(next - Date.now());
       }
     })();
-    await Promise.all([...clientLoops, faultLoop]);
+    // Watchdog: the load phase ends at the latest a minute after stopAt; anything still pending stays
+    // "unknown" and is resolved by replay like any other unknown outcome.
+    const watchdog = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), stopAt + 60_000 - Date.now()).unref());
+    if ((await Promise.race([Promise.all([...clientLoops, faultLoop]), watchdog])) === "timeout") log("watchdog: load phase overran by a minute; pending operations count as unknown");
     lap("loadS");
     const unknownDuringFaults = client.operations.filter((op) => op.outcome === "unknown").length;
 
