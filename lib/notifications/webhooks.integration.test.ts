@@ -329,3 +329,23 @@ describe("manual sends", () => {
     });
   });
 });
+
+describe("retention", () => {
+  test("the purge deletes finished events older than 90 days with their log, and keeps pending and recent ones", async () => {
+    await withReceiver(async (receiver) => {
+      const { purgeNotificationLogs } = await import("./purge-notification-logs");
+      const { merchantId } = await makeMerchant();
+      await createWebhookEndpoint({ merchantId, actor, url: receiver.url, enabled_events: ["*"] });
+      const old = new Date(Date.now() - 100 * 86_400_000);
+      const { eventId: oldDone } = await emit(merchantId, "payment.captured", "pay_old", 1, old);
+      await deliverDueWebhooks({ now: () => old });
+      const { eventId: oldPending } = await emit(merchantId, "payment.captured", "pay_old2", 1, old);
+      const { eventId: recent } = await emit(merchantId, "payment.captured", "pay_new", 1);
+      const result = await purgeNotificationLogs();
+      expect(result.events).toBeGreaterThanOrEqual(1);
+      const left = (await db().merchantEvent.findMany({ where: { merchantId }, select: { id: true } })).map((e) => e.id).sort();
+      expect(left).toEqual([oldPending, recent].sort());
+      expect(await db().webhookDeliveryAttempt.count({ where: { eventId: oldDone } })).toBe(0);
+    });
+  });
+});
