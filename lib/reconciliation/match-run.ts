@@ -227,31 +227,27 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
        FULL JOIN ss s ON s.s_ref = p.source_id AND s.s_cat = p.cat
      ) q`;
   await run(client, `CREATE TEMP TABLE fj ON COMMIT DROP AS SELECT ${PAIR_COLUMNS}, q.klass FROM (${bulk}) q WITH NO DATA`, staged);
+  // fa: per (PSP currency, Settle currency) of the bulk: PSP rows of the period, Settle records that
+  // expect a PSP record, and the clean pairs among them.
   await run(
     client,
-    `CREATE TEMP TABLE fa (side text, currency text, n bigint, gross numeric, fee numeric, net numeric, payouts numeric, money_in numeric,
-                           money_out numeric, matched_n bigint, matched_net numeric) ON COMMIT DROP`,
-  );
-  await run(
-    client,
-    `WITH j AS MATERIALIZED (${bulk}),
+    `CREATE TEMP TABLE fa ON COMMIT DROP AS
+     WITH j AS MATERIALIZED (SELECT ${PAIR_COLUMNS}, q.klass, q.cat, q.gross, q.fee, q.s_amount, q.s_fee FROM (${bulk}) q),
      kept AS (INSERT INTO fj SELECT ${PAIR_COLUMNS}, q.klass FROM j q WHERE q.row_id IS NULL OR q.skey IS NULL OR q.klass IS NOT NULL)
-     INSERT INTO fa
-     SELECT CASE WHEN GROUPING(j.currency) = 0 THEN 'psp' ELSE 'settle' END, coalesce(j.currency, j.s_currency),
-            CASE WHEN GROUPING(j.currency) = 0 THEN count(*) FILTER (WHERE j.row_id IS NOT NULL AND j.in_period)
-                 ELSE count(*) FILTER (WHERE j.skey IS NOT NULL AND j.s_in_period AND j.s_expects) END,
-            sum(j.gross) FILTER (WHERE j.row_id IS NOT NULL AND j.in_period),
-            sum(j.fee) FILTER (WHERE j.row_id IS NOT NULL AND j.in_period),
-            CASE WHEN GROUPING(j.currency) = 0 THEN sum(j.net) FILTER (WHERE j.row_id IS NOT NULL AND j.in_period)
-                 ELSE sum(j.s_amount - coalesce(j.s_fee, 0)) FILTER (WHERE j.skey IS NOT NULL AND j.s_in_period AND j.s_expects) END,
-            sum(j.net) FILTER (WHERE j.row_id IS NOT NULL AND j.in_period AND j.cat IN ${PAYOUT_CATEGORIES}),
-            sum(j.gross) FILTER (WHERE j.row_id IS NOT NULL AND j.in_period AND j.gross > 0 AND j.cat NOT IN ${PAYOUT_CATEGORIES}),
-            sum(-j.gross) FILTER (WHERE j.row_id IS NOT NULL AND j.in_period AND j.gross < 0 AND j.cat NOT IN ${PAYOUT_CATEGORIES}),
-            CASE WHEN GROUPING(j.currency) = 0 THEN count(*) FILTER (WHERE j.row_id IS NOT NULL AND j.skey IS NOT NULL AND j.klass IS NULL)
-                 ELSE count(*) FILTER (WHERE j.row_id IS NOT NULL AND j.skey IS NOT NULL AND j.klass IS NULL AND j.s_in_period AND j.s_expects) END,
-            sum(j.net) FILTER (WHERE j.row_id IS NOT NULL AND j.skey IS NOT NULL AND j.klass IS NULL)
-     FROM j
-     GROUP BY GROUPING SETS ((j.currency), (j.s_currency))`,
+     SELECT j.currency, j.s_currency,
+            count(*) FILTER (WHERE j.row_id IS NOT NULL AND j.in_period) AS psp_n,
+            sum(j.gross) FILTER (WHERE j.row_id IS NOT NULL AND j.in_period) AS psp_gross,
+            sum(j.fee) FILTER (WHERE j.row_id IS NOT NULL AND j.in_period) AS psp_fee,
+            sum(j.net) FILTER (WHERE j.row_id IS NOT NULL AND j.in_period) AS psp_net,
+            sum(j.net) FILTER (WHERE j.row_id IS NOT NULL AND j.in_period AND j.cat IN ${PAYOUT_CATEGORIES}) AS payouts,
+            sum(j.gross) FILTER (WHERE j.row_id IS NOT NULL AND j.in_period AND j.gross > 0 AND j.cat NOT IN ${PAYOUT_CATEGORIES}) AS money_in,
+            sum(-j.gross) FILTER (WHERE j.row_id IS NOT NULL AND j.in_period AND j.gross < 0 AND j.cat NOT IN ${PAYOUT_CATEGORIES}) AS money_out,
+            count(*) FILTER (WHERE j.skey IS NOT NULL AND j.s_in_period AND j.s_expects) AS settle_n,
+            sum(j.s_amount - coalesce(j.s_fee, 0)) FILTER (WHERE j.skey IS NOT NULL AND j.s_in_period AND j.s_expects) AS settle_net,
+            count(*) FILTER (WHERE j.row_id IS NOT NULL AND j.skey IS NOT NULL AND j.klass IS NULL) AS matched_n,
+            sum(j.net) FILTER (WHERE j.row_id IS NOT NULL AND j.skey IS NOT NULL AND j.klass IS NULL) AS matched_net,
+            count(*) FILTER (WHERE j.row_id IS NOT NULL AND j.skey IS NOT NULL AND j.klass IS NULL AND j.s_in_period AND j.s_expects) AS settle_matched_n
+     FROM j GROUP BY j.currency, j.s_currency`,
     staged,
   );
   await run(client, `ANALYZE fj`);
@@ -350,8 +346,9 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
 
   // 9. Settle ↔ ledger: the merchant's postings since the window opened (transaction ids are
   //    time-ordered, entries are indexed by account and time) are aggregated once and hash-joined with
-  //    the records that expect one. Whatever does not agree, and whatever was posted earlier, is only a
-  //    candidate (lm): the discrepancy statement re-reads those few exactly through the unique index.
+  //    the records that expect one. Only debit entries are read: a posting balances per currency, so its
+  //    debits carry every currency it touches. Whatever does not agree, and whatever was posted earlier,
+  //    is only a candidate (lm): the discrepancy statement re-reads those few exactly through the unique index.
   const ledgerSince = new Date(windowStart.getTime() - GRACE_MS);
   // The planner cannot see how many entries the merchant's accounts hold and would sort a day's entries
   // to group them; hashing them is several times faster.
@@ -363,10 +360,10 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
        SELECT t.id, t.external_ref FROM ledger_transactions t
        WHERE t.merchant_id = $1 AND t.id >= $2 AND t.external_ref IS NOT NULL),
      le AS (
-       SELECT e.transaction_id, sum(e.amount_minor) FILTER (WHERE e.direction = 'debit') AS total,
-              coalesce(sum(e.amount_minor) FILTER (WHERE e.direction = 'debit' AND a.code = 'psp_fees'), 0) AS fee, min(e.currency)::text AS currency
+       SELECT e.transaction_id, sum(e.amount_minor) AS total, coalesce(sum(e.amount_minor) FILTER (WHERE a.code = 'psp_fees'), 0) AS fee,
+              min(e.currency)::text AS currency
        FROM ledger_accounts a JOIN ledger_entries e ON e.account_id = a.id
-       WHERE a.merchant_id = $1 AND e.created_at >= $3
+       WHERE a.merchant_id = $1 AND e.created_at >= $3 AND e.direction = 'debit'
        GROUP BY e.transaction_id),
      l AS (SELECT lt.external_ref, le.total, le.fee, le.currency FROM lt JOIN le ON le.transaction_id = lt.id)
      SELECT s.skey FROM ss s LEFT JOIN l ON l.external_ref = s.s_ledger_ref
@@ -509,7 +506,7 @@ export async function computeRunTotals(client: pg.ClientBase, input: MatchInput)
   const result = await run(
     client,
     `WITH psp_parts AS (
-       SELECT currency, n, gross, fee, net, payouts, money_in, money_out FROM fa WHERE side = 'psp' AND currency IS NOT NULL
+       SELECT currency, psp_n AS n, psp_gross AS gross, psp_fee AS fee, psp_net AS net, payouts, money_in, money_out FROM fa WHERE currency IS NOT NULL
        UNION ALL
        SELECT currency, sign * count(*), sign * sum(gross), sign * sum(fee), sign * sum(net),
               sign * sum(net) FILTER (WHERE cat IN ${PAYOUT_CATEGORIES}),
@@ -523,13 +520,13 @@ export async function computeRunTotals(client: pg.ClientBase, input: MatchInput)
        FROM psp_parts GROUP BY currency HAVING sum(n) > 0),
      settle AS (
        SELECT currency, sum(n) AS n, sum(net) AS net FROM (
-         SELECT currency, n, net FROM fa WHERE side = 'settle' AND currency IS NOT NULL
+         SELECT s_currency AS currency, settle_n AS n, settle_net AS net FROM fa WHERE s_currency IS NOT NULL
          UNION ALL SELECT s_currency, count(*), sum(s_amount - coalesce(s_fee, 0)) FROM sx WHERE s_in_period AND s_expects GROUP BY s_currency) x
        GROUP BY currency HAVING sum(n) > 0),
      pairs AS (SELECT * FROM ${PAIRS} x),
      matched AS (
        SELECT currency, sum(n) AS n, sum(net) AS net FROM (
-         SELECT currency, matched_n AS n, matched_net AS net FROM fa WHERE side = 'psp' AND currency IS NOT NULL AND matched_n > 0
+         SELECT currency, matched_n AS n, matched_net AS net FROM fa WHERE currency IS NOT NULL AND matched_n > 0
          UNION ALL SELECT currency, count(*), sum(net) FROM pairs WHERE klass IS NULL GROUP BY currency) x
        GROUP BY currency),
      disc AS (
@@ -543,7 +540,7 @@ export async function computeRunTotals(client: pg.ClientBase, input: MatchInput)
        WHERE run_id = $1 AND leg = 'psp_settle' AND settle_amount <> 0 GROUP BY settle_currency),
      settle_matched AS (
        SELECT currency, sum(n) AS n FROM (
-         SELECT currency, matched_n AS n FROM fa WHERE side = 'settle' AND currency IS NOT NULL
+         SELECT s_currency AS currency, settle_matched_n AS n FROM fa WHERE s_currency IS NOT NULL
          UNION ALL
          SELECT q.s_currency, count(*) FROM pairs q WHERE q.s_in_period AND q.s_expects AND (q.klass IS NULL OR q.klass <> 'out_of_scope') GROUP BY q.s_currency) x
        GROUP BY currency),
