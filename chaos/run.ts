@@ -1,7 +1,7 @@
 // npm run chaos — the bank test with faults, then the control run against a deliberately broken client
 // (retries without its idempotency key) that the checker must FAIL. Writes chaos/report.md (+ .json under
 // bench/results/). Flags: --seconds N (default 120), --clients N (default 16), --fault-every S (default 4),
-// --control-seconds N (default 40), --no-control, --out FILE.
+// --control-seconds N (default 40), --no-control, --control-only, --out FILE.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { root, writeJson } from "../bench/lib/stack";
@@ -65,7 +65,14 @@ export function renderChaosReport(main: ChaosResult, control: ChaosResult | null
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const options = parseChaosArgs(process.argv.slice(2));
-  const main = await runChaos(options.main);
+  const controlOnly = process.argv.includes("--control-only");
+  const main = controlOnly ? null : await runChaos(options.main);
+  if (!main) {
+    const control = await runChaos(options.control!);
+    console.log(`[chaos] control run (broken client): checker ${control.passed ? "PASS — it should have failed!" : "FAIL, as it must"}`);
+    for (const check of control.checks) console.log(`  ${check.ok ? "ok  " : "FAIL"} ${check.name}: ${check.detail}`);
+    process.exit(control.passed ? 1 : 0);
+  }
   console.log(`[chaos] main run: ${main.passed ? "PASS" : "FAIL"}`);
   for (const check of main.checks) console.log(`  ${check.ok ? "ok  " : "FAIL"} ${check.name}: ${check.detail}`);
   const control = options.control ? await runChaos(options.control) : null;
