@@ -178,3 +178,14 @@ describe("tenancy", () => {
     expect(JSON.stringify(foreignBody)).not.toContain(a.merchantId);
   });
 });
+
+test("stored responses are sealed at rest and replay byte for byte", async () => {
+  const { merchantId, secret } = await makeMerchant();
+  const first = await atomicNote(apiRequest("/api/v1/notes", { secret, body: { text: "private@example.com" }, idempotencyKey: "sealed" }));
+  const firstText = await first.text();
+  const row = await db().idempotencyKey.findFirstOrThrow({ where: { merchantId, key: "sealed" } });
+  expect(row.responseBody).toMatch(/^sealed:v1:/);
+  expect(row.responseBody).not.toContain("private@example.com");
+  const replay = await atomicNote(apiRequest("/api/v1/notes", { secret, body: { text: "private@example.com" }, idempotencyKey: "sealed" }));
+  expect(await replay.text()).toBe(firstText);
+});

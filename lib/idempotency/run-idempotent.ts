@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { AppError, errorBody } from "@/lib/api/errors";
 import { db, type Tx } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
+import { openResponseBody, sealResponseBody } from "./sealed-response";
 
 export type StoredResponse = { status: number; body: string };
 export type IdempotentOutcome = StoredResponse & { replayed: boolean };
@@ -19,6 +20,10 @@ export type IdempotencyScope = {
 
 /** An in-progress key whose request has not finished in this long may be resumed by a retry. */
 const STALE_LOCK_MS = 60_000;
+
+function aad(scope: IdempotencyScope): string {
+  return `${scope.merchantId}\n${scope.endpoint}\n${scope.key}`;
+}
 
 function lockId(scope: IdempotencyScope): bigint {
   const digest = createHash("sha256").update(`${scope.merchantId}\n${scope.endpoint}\n${scope.key}`).digest();
@@ -70,10 +75,10 @@ async function storeFinalError(scope: IdempotencyScope, error: AppError): Promis
       where: { merchantId_endpoint_key: { merchantId: scope.merchantId, endpoint: scope.endpoint, key: scope.key } },
       create: {
         merchantId: scope.merchantId, endpoint: scope.endpoint, key: scope.key, fingerprint: scope.fingerprint,
-        status: "completed", responseStatus: response.status, responseBody: response.body, requestId: scope.requestId,
+        status: "completed", responseStatus: response.status, responseBody: sealResponseBody(response.body, aad(scope)), requestId: scope.requestId,
         completedAt: new Date(), expiresAt: expiresAt(),
       },
-      update: { status: "completed", responseStatus: response.status, responseBody: response.body, completedAt: new Date(), lockedAt: null },
+      update: { status: "completed", responseStatus: response.status, responseBody: sealResponseBody(response.body, aad(scope)), completedAt: new Date(), lockedAt: null },
     });
   });
   return response;
@@ -94,14 +99,14 @@ export async function runIdempotentAtomic(
         const existing = await findExisting(tx, scope);
         if (existing) {
           checkFingerprint(existing, scope);
-          if (existing.status === "completed") return { status: existing.responseStatus!, body: existing.responseBody!, replayed: true };
+          if (existing.status === "completed") return { status: existing.responseStatus!, body: openResponseBody(existing.responseBody!, aad(scope)), replayed: true };
           throw inUse();
         }
         const response = await work(tx);
         await tx.idempotencyKey.create({
           data: {
             merchantId: scope.merchantId, endpoint: scope.endpoint, key: scope.key, fingerprint: scope.fingerprint,
-            status: "completed", responseStatus: response.status, responseBody: response.body, requestId: scope.requestId,
+            status: "completed", responseStatus: response.status, responseBody: sealResponseBody(response.body, aad(scope)), requestId: scope.requestId,
             completedAt: new Date(), expiresAt: expiresAt(),
           },
           select: { id: true },
@@ -132,7 +137,7 @@ export async function runIdempotentExternal(
     const existing = await findExisting(tx, scope);
     if (existing) {
       checkFingerprint(existing, scope);
-      if (existing.status === "completed") return { status: existing.responseStatus!, body: existing.responseBody!, replayed: true } as const;
+      if (existing.status === "completed") return { status: existing.responseStatus!, body: openResponseBody(existing.responseBody!, aad(scope)), replayed: true } as const;
       if (existing.lockedAt && Date.now() - existing.lockedAt.getTime() < STALE_LOCK_MS) throw inUse();
       await tx.idempotencyKey.update({ where: { id: existing.id }, data: { lockedAt: new Date(), requestId: scope.requestId } });
       return null;
@@ -160,7 +165,7 @@ export async function runIdempotentExternal(
   }
   await db().idempotencyKey.update({
     where,
-    data: { status: "completed", responseStatus: response.status, responseBody: response.body, completedAt: new Date(), lockedAt: null },
+    data: { status: "completed", responseStatus: response.status, responseBody: sealResponseBody(response.body, aad(scope)), completedAt: new Date(), lockedAt: null },
   });
   return { ...response, replayed: false };
 }

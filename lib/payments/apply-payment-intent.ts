@@ -8,6 +8,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/log/logger";
 import { callPsp } from "@/lib/psp/psp-gateway";
 import type { TPaymentMethodDetails } from "./payment.types";
+import { enqueueReceiptEmail } from "@/lib/receipts/send-receipt-email";
 import { postCapture } from "./postings";
 import type { PaymentStatus } from "./state-machine";
 import { transitionPayment, type PaymentRow } from "./transition-payment";
@@ -109,6 +110,8 @@ export async function applyPaymentIntent(paymentId: string, pi: Stripe.PaymentIn
           payment = walked.payment;
           if (walked.reached) {
             await postCapture(tx, payment, gross, fee ?? 0n);
+            // The customer's receipt, queued with the capture (sent by the receipts.send job; once per payment).
+            if (payment.customerId) await enqueueReceiptEmail(tx, { merchantId: payment.merchantId, paymentId: payment.id });
           } else if (["failed", "canceled"].includes(payment.status)) {
             logger.error({ paymentId, pi: pi.id, status: payment.status }, "PSP charged a payment Settle had closed: needs a human");
           }

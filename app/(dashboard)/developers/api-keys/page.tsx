@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ApiKeysManager } from "@/components/api-keys-manager";
 import { PageHeader } from "@/components/page-header";
+import { WebhookDevelopersTabs } from "@/components/webhook-developers-tabs";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { can } from "@/lib/auth/roles";
 import { getDashboardUser } from "@/lib/auth/session";
@@ -13,6 +14,7 @@ export default async function ApiKeysPage() {
   const keys = await listApiKeys(user.merchantId);
   return (
     <>
+      <WebhookDevelopersTabs />
       <PageHeader title="API keys" description="Secret keys authenticate your server's calls to the Settle API. Keep them out of browsers and source control." />
       <ApiKeysManager initialKeys={keys} canManage={can(user.role, "manageApiKeys")} />
     </>
