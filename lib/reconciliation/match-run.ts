@@ -351,8 +351,10 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
   //    is only a candidate (lm): the discrepancy statement re-reads those few exactly through the unique index.
   const ledgerSince = new Date(windowStart.getTime() - GRACE_MS);
   // The planner cannot see how many entries the merchant's accounts hold and would sort a day's entries
-  // to group them; hashing them is several times faster.
+  // to group them; hashing them is several times faster. Partial aggregates in parallel workers would
+  // each hold most of the groups (one per posting) and be merged again: one process does it once.
   await run(client, `SET LOCAL enable_sort = off`);
+  await run(client, `SET LOCAL max_parallel_workers_per_gather = 0`);
   await run(
     client,
     `CREATE TEMP TABLE lm ON COMMIT DROP AS
@@ -371,7 +373,8 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
        AND (l.external_ref IS NULL OR l.currency <> s.s_currency OR (abs(s.s_amount) <> l.total AND abs(s.s_amount) <> l.total - l.fee))`,
     [merchantId, idTimeBound("transaction", ledgerSince), new Date(ledgerSince.getTime() - GRACE_MS)],
   );
-  await run(client, `SET LOCAL enable_sort = on`);
+  await run(client, `SET LOCAL max_parallel_workers_per_gather = DEFAULT`);
+  await run(client, `SET LOCAL enable_sort = DEFAULT`);
   await run(client, `ANALYZE lm`);
 
   // 10. Discrepancies, all in one INSERT … SELECT.
