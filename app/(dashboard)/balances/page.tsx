@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { BalancesTransferForm } from "@/components/balances-transfer-form";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { TimeStamp } from "@/components/time-stamp";
@@ -16,6 +17,7 @@ const one = (value: string | string[] | undefined) => (Array.isArray(value) ? va
 
 export default async function BalancesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const [user, params, requestHeaders] = await Promise.all([getDashboardUser(), searchParams, headers()]);
+  if (!user) redirect("/sign-in"); // the layout redirects too; pages render alongside it
   const locale = localeFromAcceptLanguage(requestHeaders.get("accept-language"));
   const accountId = one(params.account);
   const [accounts, history] = await Promise.all([

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { BarChart } from "@/components/charts-bar";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { getDashboardUser } from "@/lib/auth/session";
@@ -22,6 +23,7 @@ function Stat({ label, value, testId }: { label: string; value: string; testId?:
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const [user, params, requestHeaders] = await Promise.all([getDashboardUser(), searchParams, headers()]);
+  if (!user) redirect("/sign-in"); // the layout redirects too; pages render alongside it
   const period = parsePeriod(params.period);
   const locale = localeFromAcceptLanguage(requestHeaders.get("accept-language"));
   const [overview, readiness] = await Promise.all([getOverview(user!.merchantId, period), getReadiness()]);

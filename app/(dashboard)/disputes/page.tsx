@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { DisputeEvidenceForm } from "@/components/dispute-evidence-form";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { StatusBadge } from "@/components/payments-status-badge";
@@ -17,6 +18,7 @@ const DAY_MS = 86_400_000;
 
 export default async function DisputesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const [user, params, requestHeaders] = await Promise.all([getDashboardUser(), searchParams, headers()]);
+  if (!user) redirect("/sign-in"); // the layout redirects too; pages render alongside it
   const locale = localeFromAcceptLanguage(requestHeaders.get("accept-language"));
   const after = Array.isArray(params.after) ? params.after[0] : params.after;
   const disputes = await listDisputesView(user!.merchantId, { after });

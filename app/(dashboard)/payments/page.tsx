@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { PaymentsFilters } from "@/components/payments-filters";
 import { StatusBadge } from "@/components/payments-status-badge";
@@ -23,6 +24,7 @@ function query(params: Record<string, string | undefined>): string {
 
 export default async function PaymentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const [user, params, requestHeaders] = await Promise.all([getDashboardUser(), searchParams, headers()]);
+  if (!user) redirect("/sign-in"); // the layout redirects too; pages render alongside it
   const filter = parsePaymentsFilter(params);
   const locale = localeFromAcceptLanguage(requestHeaders.get("accept-language"));
   const page = await listDashboardPayments(user!.merchantId, filter);

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { StatusBadge } from "@/components/payments-status-badge";
 import { RefundDecision } from "@/components/refund-approvals";
@@ -17,6 +18,7 @@ export const dynamic = "force-dynamic";
 
 export default async function RefundsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const [user, params, requestHeaders] = await Promise.all([getDashboardUser(), searchParams, headers()]);
+  if (!user) redirect("/sign-in"); // the layout redirects too; pages render alongside it
   const actor = { type: "user" as const, id: user!.id, ip: requestHeaders.get("x-forwarded-for"), userAgent: requestHeaders.get("user-agent") };
   try {
     await assertCanRefund(user!, actor, "refund.screen");

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { StatusBadge } from "@/components/payments-status-badge";
 import { TimeStamp } from "@/components/time-stamp";
@@ -34,6 +34,7 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 
 export default async function PaymentDetailPage({ params }: { params: Promise<{ id: string }> }) {
   const [{ id }, user, requestHeaders] = await Promise.all([params, getDashboardUser(), headers()]);
+  if (!user) redirect("/sign-in"); // the layout redirects too; pages render alongside it
   const locale = localeFromAcceptLanguage(requestHeaders.get("accept-language"));
   const detail = await getPaymentDetail({
     merchantId: user!.merchantId,
