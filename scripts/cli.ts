@@ -19,6 +19,7 @@ const HELP = `Settle operator CLI
   npm run cli -- audit:verify --merchant mer_…                recompute the hash chain; first broken link
   npm run cli -- kek:rotate                                   re-wrap data keys under the current KEK
   npm run cli -- pan:scan [--file app.log …]                  look for card numbers in the database and logs
+  npm run cli -- customers:erase-inactive                     crypto-shred customers past the retention period
 `;
 
 const [command, ...rest] = process.argv.slice(2);
@@ -136,6 +137,11 @@ try {
       const result = await scanForCardNumbers({ logFiles: values.file ?? [] });
       console.log(JSON.stringify(result, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2));
       if (result.hits.length) exitCode = 1;
+      break;
+    }
+    case "customers:erase-inactive": {
+      const { eraseInactiveCustomers } = await import("../lib/customers/erase-customer");
+      console.log(JSON.stringify(await eraseInactiveCustomers(), (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2));
       break;
     }
     case "config": {
