@@ -22,6 +22,8 @@ export function BarChart({ title, points, tone = "brand", summary }: { title: st
   return (
     <figure className="min-w-0">
       <figcaption className="text-xs font-medium uppercase tracking-wide text-slate-600">{title}</figcaption>
+      <div className="relative">
+      {!peakPoint && <p aria-hidden="true" className="absolute inset-0 flex items-center justify-center text-xs text-slate-600">Nothing in this period</p>}
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`${title}: ${summary}`} className="mt-1 h-28 w-full" preserveAspectRatio="none">
         <line x1="0" y1={HEIGHT - 0.5} x2={WIDTH} y2={HEIGHT - 0.5} className="stroke-slate-300" strokeWidth="1" />
         {points.map((point, index) => {
@@ -33,6 +35,7 @@ export function BarChart({ title, points, tone = "brand", summary }: { title: st
           );
         })}
       </svg>
+      </div>
       <div className="flex justify-between text-[11px] text-slate-600" aria-hidden="true">
         <span>{points[0]?.label}</span>
         {peakPoint && <span>peak {peakPoint.display}</span>}

@@ -273,7 +273,7 @@ export function CheckoutForm(props: CheckoutFormProps) {
 
       <div hidden={method !== "card"}>
         <p id="card-label" className="text-sm font-medium text-slate-700">Card</p>
-        <div ref={mountRef} aria-labelledby="card-label" data-testid="checkout-card-element" className="mt-1 min-h-32 rounded-md border border-slate-300 bg-white p-1" />
+        <div ref={mountRef} aria-labelledby="card-label" data-testid="checkout-card-element" className={`mt-1 min-h-32 rounded-md border border-slate-300 bg-white p-1 ${props.sandbox ? "[&_iframe]:h-[184px]!" : ""}`} />
         {phase === "loading" && <p className="mt-1 text-sm text-slate-600">Loading the secure card form…</p>}
         {cardError && <p role="alert" className="mt-1 text-sm text-red-700">{cardError}</p>}
       </div>

@@ -14,6 +14,14 @@ import { getPaymentDetail } from "@/lib/dashboard/get-payment-detail";
 export const metadata: Metadata = { title: "Payment" };
 export const dynamic = "force-dynamic";
 
+/** A fraud rule's reason as a sentence: { rule, detail, weight } from lib/fraud, or a plain string. */
+function describeReason(reason: unknown): string {
+  if (typeof reason === "string") return reason;
+  const r = reason as { rule?: string; detail?: string; message?: string; code?: string; weight?: number };
+  const text = r.detail ?? r.message ?? r.code ?? JSON.stringify(reason);
+  return `${r.rule ? `${humanize(r.rule)}: ` : ""}${text}${typeof r.weight === "number" ? ` (+${r.weight})` : ""}`;
+}
+
 function Section({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
   return (
     <section aria-labelledby={id} className="rounded-xl border border-slate-200 bg-white p-5">
@@ -96,7 +104,7 @@ export default async function PaymentDetailPage({ params }: { params: Promise<{ 
                   {Array.isArray(detail.risk.reasons) && detail.risk.reasons.length > 0 ? (
                     <ul className="list-inside list-disc text-sm">
                       {(detail.risk.reasons as unknown[]).map((reason, index) => (
-                        <li key={index}>{typeof reason === "string" ? reason : ((reason as { message?: string; code?: string }).message ?? (reason as { code?: string }).code ?? JSON.stringify(reason))}</li>
+                        <li key={index}>{describeReason(reason)}</li>
                       ))}
                     </ul>
                   ) : <span className="text-sm text-slate-600">No rule fired.</span>}
