@@ -1,11 +1,9 @@
 "use client";
 // Starts a reconciliation run for one UTC day (and optionally one currency) and opens it when done.
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { apiFetch } from "./api-fetch";
 
 export function ReconciliationStartRun({ defaultDay }: { defaultDay: string }) {
-  const router = useRouter();
   const [day, setDay] = useState(defaultDay);
   const [currency, setCurrency] = useState("");
   const [busy, setBusy] = useState(false);
@@ -20,7 +18,8 @@ export function ReconciliationStartRun({ defaultDay }: { defaultDay: string }) {
         method: "POST",
         body: { period_start: day, ...(currency ? { currency: currency.toUpperCase() } : {}) },
       });
-      router.push(`/reconciliation/${run.id}`);
+      // A full load, so the layout's banner reflects the new run too.
+      window.location.assign(`/reconciliation/${run.id}`);
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);

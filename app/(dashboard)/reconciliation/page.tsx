@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { ReconciliationStartRun } from "@/components/reconciliation-start-run";
 import { TimeStamp } from "@/components/time-stamp";
@@ -14,7 +15,8 @@ export const dynamic = "force-dynamic";
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function ReconciliationPage({ searchParams }: { searchParams: SearchParams }) {
-  const user = (await getDashboardUser())!;
+  const user = await getDashboardUser();
+  if (!user) redirect("/sign-in"); // the layout redirects too; pages render alongside it
   const raw = await searchParams;
   const startingAfter = typeof raw.starting_after === "string" ? raw.starting_after : undefined;
   const query = ZListRunsQuery.safeParse({ limit: "25", ...(startingAfter ? { starting_after: startingAfter } : {}) });

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { classLabel, ReconciliationDiscrepancyTable } from "@/components/reconciliation-discrepancy-table";
 import { ReconciliationTotals } from "@/components/reconciliation-totals";
@@ -19,7 +20,8 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 const PAGE_SIZE = 50;
 
 export default async function ReconciliationRunPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
-  const user = (await getDashboardUser())!;
+  const user = await getDashboardUser();
+  if (!user) redirect("/sign-in"); // the layout redirects too; pages render alongside it
   const { id } = await params;
   const raw = await searchParams;
   const pick = (name: string) => (typeof raw[name] === "string" && raw[name] !== "" ? (raw[name] as string) : undefined);
