@@ -108,6 +108,20 @@ describe("attempts", () => {
     expect(await intentsFor(session.id)).toHaveLength(2);
   });
 
+  test("a bank debit stays processing until the PSP settles it", async () => {
+    const session = (await createSession({ amount: 5000 })).body;
+    const attempt = await startCheckoutAttempt({ sessionId: session.id, attempt: 1, method: "bank_debit" });
+    expect(attempt.payment_method_types).toContain("us_bank_account");
+    await browser.paymentIntents.confirm(attempt.client_secret!.split("_secret_")[0]!, { client_secret: attempt.client_secret, payment_method: "pm_usBankAccount_success" } as Stripe.PaymentIntentConfirmParams);
+    const synced = await syncCheckoutAttempt({ sessionId: session.id, attempt: 1 });
+    expect(synced.next).toBe("processing");
+    const payment = await db().payment.findUniqueOrThrow({ where: { id: attempt.payment } });
+    expect(payment.status).toBe("pending");
+    expect(payment.paymentMethodType).toBe("bank_debit");
+    // A second attempt while the first is processing continues the first: no second charge.
+    expect((await startCheckoutAttempt({ sessionId: session.id, attempt: 2, method: "card" })).payment).toBe(attempt.payment);
+  });
+
   test("an expired session takes no attempt", async () => {
     const session = (await createSession({ amount: 700, expires_in_minutes: 1 })).body;
     await db().checkoutSession.update({ where: { id: session.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
