@@ -3,6 +3,7 @@
 // create+confirm with pm_card_visa through the sandbox PSP), plus where a payment's time goes.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { SandboxControl } from "@/lib/psp/sandbox/control";
 import { runLoad, summarize, type LatencySummary, type LoadResult } from "./lib/load";
 import type { Stack } from "./lib/stack";
 
@@ -96,7 +97,21 @@ export type PaymentBreakdown = {
 };
 
 /** Sequential samples so the steps are not blurred by queueing; timestamps come from the payment row. */
-export async function measurePaymentBreakdown(context: ApiBenchContext, samples: number): Promise<PaymentBreakdown> {
+export async function measurePaymentBreakdown(context: ApiBenchContext, samples: number): Promise<PaymentBreakdown & { withoutWebhooks?: PaymentBreakdown }> {
+  const breakdown = await samplePaymentBreakdown(context, samples);
+  // The same with the sandbox's webhooks to the app dropped: what inline webhook processing (every
+  // PaymentIntent/charge event re-reads the PSP and takes the payment's row) costs the request itself.
+  // Dropped events are repaired by the recovery job, as in the webhooks integration tests.
+  const control = new SandboxControl(context.stack.pspUrl);
+  await control.setWebhookFaults({ dropRate: 1 });
+  try {
+    return { ...breakdown, withoutWebhooks: await samplePaymentBreakdown(context, samples) };
+  } finally {
+    await control.setWebhookFaults({});
+  }
+}
+
+async function samplePaymentBreakdown(context: ApiBenchContext, samples: number): Promise<PaymentBreakdown> {
   const { stack, secret } = context;
   const rows: { id: string; startMs: number; endMs: number }[] = [];
   const request = paymentRequest(secret);

@@ -257,6 +257,12 @@ export function renderMarkdown(report: Record<string, any>): string {
     row("   of which the PSP call alone (sandbox, measured separately)", b.pspAlone);
     row("4. finish: idempotency record, DTO, response", b.finish);
     row("(floor: GET /api/health)", b.trivial);
+    const w = (b as PaymentBreakdown & { withoutWebhooks?: PaymentBreakdown }).withoutWebhooks;
+    if (w) {
+      row("whole request, sandbox webhooks to the app dropped", w.total);
+      row("   3. PSP + apply, webhooks dropped", w.pspAndApply);
+      row("   4. finish, webhooks dropped", w.finish);
+    }
     const applyMean = b.pspAndApply.meanMs - b.pspAlone.meanMs;
     lines.push(``, `Mean split: PSP ${fmt((b.pspAlone.meanMs / b.total.meanMs) * 100, 0)}% of the request; our own database work and logic (steps 1, 2, 4 and applying the answer, ≈ ${fmt(b.total.meanMs - b.pspAlone.meanMs)} ms of which ≈ ${fmt(applyMean)} ms applying the PSP answer) ${fmt(((b.total.meanMs - b.pspAlone.meanMs) / b.total.meanMs) * 100, 0)}%.`);
   }
