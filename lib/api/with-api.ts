@@ -83,7 +83,13 @@ async function readBodyText(request: Request, limitBytes: number): Promise<strin
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      throw new ClientAbortedError("client aborted the request body", { cause: error });
+    }
+    const { done, value } = chunk;
     if (done) break;
     total += value.byteLength;
     if (total > limitBytes) {
@@ -148,12 +154,30 @@ async function resolveParams(context: RouteContext | undefined): Promise<Record<
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
 }
 
-/** Back-pressure from the database (pool or transaction slots exhausted), as opposed to a bug. */
-function isDatabaseSaturation(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  const message = error instanceof Error ? error.message : "";
-  return code === "P2028" || code === "P2024" || /timeout exceeded when trying to connect|Unable to start a transaction in the given time/i.test(message);
+/**
+ * The database is saturated (pool or transaction slots exhausted) or briefly gone (restart, crash
+ * recovery, a cut connection): a condition to retry, not a bug. Nothing committed half-way: retrying
+ * with the same Idempotency-Key is safe.
+ */
+function isDatabaseUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current && typeof current === "object" && !seen.has(current)) {
+    seen.add(current);
+    const candidate = current as { code?: unknown; message?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
+    const code = typeof candidate.code === "string" ? candidate.code : "";
+    const message = typeof candidate.message === "string" ? candidate.message : "";
+    if (["P2028", "P2024", "P1001", "P1017", "57P01", "57P02", "57P03", "08000", "08003", "08006", "ECONNREFUSED", "ECONNRESET"].includes(code)) return true;
+    if (/timeout exceeded when trying to connect|Unable to start a transaction in the given time|Connection terminated|DatabaseNotReachable|the database system is (starting up|shutting down|in recovery mode)/i.test(message)) {
+      return true;
+    }
+    current = candidate.meta?.driverAdapterError ?? candidate.cause;
+  }
+  return false;
 }
+
+/** The client went away while we were reading its request: nothing to answer, nothing to alarm about. */
+class ClientAbortedError extends Error {}
 
 export function withApi<TBody extends z.ZodType | undefined = undefined, TQuery extends z.ZodType | undefined = undefined, TResult = unknown>(
   options: ApiOptions<TBody, TQuery>,
@@ -262,15 +286,21 @@ export function withApi<TBody extends z.ZodType | undefined = undefined, TQuery 
       status = outcome.status;
       return jsonResponse(outcome.status, outcome.body, requestId, outcome.replayed ? { "idempotent-replayed": "true" } : {});
     } catch (error) {
+      if (error instanceof ClientAbortedError) {
+        status = 499;
+        return new Response(null, { status: 499, headers: { "request-id": requestId } });
+      }
+      const unavailable = !(error instanceof AppError) && isDatabaseUnavailable(error);
       const appError =
         error instanceof AppError
           ? error
-          : isDatabaseSaturation(error)
-            ? new AppError("database_busy", "Settle is momentarily overloaded. Retry the request with the same Idempotency-Key; it will not run twice.")
+          : unavailable
+            ? new AppError("database_busy", "Settle is momentarily unable to reach its database. Retry the request with the same Idempotency-Key; it will not run twice.")
             : new AppError("internal_error", "An unexpected error occurred on Settle's side. It has been logged with the request id.");
       status = appError.status;
-      if (!(error instanceof AppError)) logger.error({ err: error, requestId, merchantId, path: url.pathname }, "unhandled API error");
-      return jsonResponse(appError.status, toJson(errorBody(appError, requestId)), requestId);
+      if (unavailable) logger.warn({ err: error, requestId, merchantId, path: url.pathname }, "database unavailable");
+      else if (!(error instanceof AppError)) logger.error({ err: error, requestId, merchantId, path: url.pathname }, "unhandled API error");
+      return jsonResponse(appError.status, toJson(errorBody(appError, requestId)), requestId, appError.status === 503 ? { "retry-after": "1" } : {});
     } finally {
       logger.info(
         { requestId, merchantId, method: request.method, path: url.pathname, status, latencyMs: Math.round(performance.now() - started) },

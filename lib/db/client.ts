@@ -26,6 +26,11 @@ function create(): Handles {
     connectionString: env.DATABASE_URL,
     max: env.DATABASE_POOL_MAX,
     statement_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    // Client-side too: on a half-open connection (no RST) the server's timeout never fires.
+    query_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS + 5_000,
+    // A transaction left open by a crashed request must not hold locks for long.
+    options: "-c idle_in_transaction_session_timeout=60000",
+    keepAlive: true,
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
   };

@@ -6,6 +6,12 @@ import { processPspEvent } from "@/lib/webhooks/psp/process-psp-events";
 import { receivePspWebhook } from "@/lib/webhooks/psp/receive-psp-webhook";
 
 const BODY_LIMIT_BYTES = 1_000_000;
+/**
+ * Back-pressure: at most this many events are processed inline at once; beyond it an event stays
+ * stored and the psp.process-events job takes it, so a webhook burst cannot starve the API's pool.
+ */
+const INLINE_PROCESSING_MAX = 4;
+let inlineProcessing = 0;
 
 export async function POST(request: Request): Promise<Response> {
   const requestId = newRequestId();
@@ -15,8 +21,11 @@ export async function POST(request: Request): Promise<Response> {
     if (raw.length > BODY_LIMIT_BYTES) throw new AppError("body_too_large", "Webhook body too large.");
     const received = await receivePspWebhook(raw, request.headers.get("stripe-signature"));
     // Answer now; process in the background (the scheduled job picks up anything this does not finish).
-    if (!received.duplicate) {
-      void processPspEvent(received.eventId).catch((error) => logger.warn({ err: error, eventId: received.eventId }, "inline PSP event processing failed"));
+    if (!received.duplicate && inlineProcessing < INLINE_PROCESSING_MAX) {
+      inlineProcessing++;
+      void processPspEvent(received.eventId)
+        .catch((error) => logger.warn({ err: error, eventId: received.eventId }, "inline PSP event processing failed"))
+        .finally(() => inlineProcessing--);
     }
     return new Response(JSON.stringify({ received: true, duplicate: received.duplicate }), { status: 200, headers });
   } catch (error) {
