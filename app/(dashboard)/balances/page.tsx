@@ -65,7 +65,8 @@ export default async function BalancesPage({ searchParams }: { searchParams: Pro
             <h2 id="entries-heading" className="mb-2 text-sm font-semibold text-slate-900">{history ? `Entries of ${history.account.name}` : "Entry history"}</h2>
             {!history ? <EmptyState title={accountId ? "No such account" : "Choose an account"}>Its entries appear here, newest first.</EmptyState>
               : history.rows.length === 0 ? <EmptyState title="No entries yet" /> : (
-                <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+                // Focusable so keyboard users can scroll it sideways on a narrow screen (it holds no links).
+                <div tabIndex={0} role="region" aria-label={`Entries of ${history.account.name}, scrollable`} className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
                   <table className="min-w-full text-left text-sm" data-testid="entries-table">
                     <caption className="sr-only">Entries of {history.account.name}</caption>
                     <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600"><tr><th scope="col" className="px-3 py-2">When</th><th scope="col" className="px-3 py-2">Description</th><th scope="col" className="px-3 py-2 text-right">Amount</th><th scope="col" className="px-3 py-2 text-right">Balance after</th></tr></thead>
