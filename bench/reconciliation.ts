@@ -7,6 +7,8 @@
 // Run alone: DATABASE_URL=postgresql://… npx tsx bench/reconciliation.ts [rows] [--keep]
 // Re-time the match phase of a kept database: … bench/reconciliation.ts --rematch settle_bench_recon_… [--explain]
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import pg from "pg";
 import { applyMigrations } from "@/lib/db/schema-engine";
 
@@ -205,10 +207,43 @@ export async function rematchReconciliation(opts: { database: string; explain?: 
   };
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  // CPU seconds of the PostgreSQL backends serving the run (local server): wall time on a shared 2-core
+  // machine swings with other people's load; the work done does not.
+  const backendTicks = new Map<number, { first: number; last: number }>();
+  const ticksOf = (pid: number): number | null => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return null;
+    }
+  };
+  const sampleBackends = async () => {
+    const { rows: pids } = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+    for (const { pid } of pids) {
+      const ticks = ticksOf(pid);
+      if (ticks === null) continue;
+      const seen = backendTicks.get(pid);
+      backendTicks.set(pid, { first: seen?.first ?? ticks, last: ticks });
+    }
+  };
+  let sampling = true;
+  const backendSampler = (async () => {
+    while (sampling) {
+      await sampleBackends().catch(() => {});
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
   const tempBefore = await client.query<{ temp_bytes: string }>(`SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()`);
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const outcome = await executeReconciliationRun(run.id);
   const durationMs = Math.round(performance.now() - started);
+  const nodeCpu = process.cpuUsage(cpuBefore);
+  await sampleBackends();
+  sampling = false;
+  await backendSampler;
+  const pgCpuSeconds = [...backendTicks.values()].reduce((total, { first, last }) => total + (last - first), 0) / 100;
   clearInterval(sampler);
   await new Promise((resolve) => setTimeout(resolve, 600));
   const tempAfter = await client.query<{ temp_bytes: string }>(`SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()`);
@@ -226,6 +261,9 @@ export async function rematchReconciliation(opts: { database: string; explain?: 
     rowsPerSecond: Math.round((n * 1000) / Math.max(1, durationMs)),
     peakRssMiB: Math.round(peakRss / 1048576),
     pgTempBytes: Number(tempAfter.rows[0]!.temp_bytes) - Number(tempBefore.rows[0]!.temp_bytes),
+    pgCpuSeconds,
+    nodeCpuSeconds: Math.round((nodeCpu.user + nodeCpu.system) / 10_000) / 100,
+    loadAverage: loadavg().map((value) => Math.round(value * 10) / 10),
     discrepancies: Number(summary.rows[0]!.discrepancy_count),
     state: outcome.state,
   };

@@ -26,7 +26,7 @@ function Snapshot({ title, value }: { title: string; value: unknown }) {
       {value === null || value === undefined ? (
         <p className="mt-1 text-sm text-slate-600">Nothing on this side.</p>
       ) : (
-        <pre className="mt-1 max-h-72 overflow-auto rounded-md bg-slate-50 p-3 text-xs text-slate-800">{JSON.stringify(value, null, 2)}</pre>
+        <pre tabIndex={0} aria-label={title} className="mt-1 max-h-72 overflow-auto rounded-md bg-slate-50 p-3 text-xs text-slate-800">{JSON.stringify(value, null, 2)}</pre>
       )}
     </div>
   );
@@ -43,7 +43,7 @@ function StatusBadge({ status }: { status: "open" | "resolved" }) {
 export function ReconciliationDiscrepancyTable({ discrepancies, canResolve }: { discrepancies: TDiscrepancyDto[]; canResolve: boolean }) {
   if (discrepancies.length === 0) return <EmptyState title="No discrepancies match these filters." />;
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+    <div role="region" aria-label="Discrepancies" tabIndex={0} className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
       <table className="min-w-full text-left text-sm">
         <caption className="sr-only">Discrepancies</caption>
         <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">

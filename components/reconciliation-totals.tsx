@@ -15,7 +15,7 @@ export function ReconciliationTotals({ totals }: { totals: TCurrencyTotals[] }) 
   return (
     <section aria-labelledby="totals-heading">
       <h2 id="totals-heading" className="mb-3 text-sm font-semibold text-slate-900">Totals</h2>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+      <div role="region" aria-label="Totals per currency" tabIndex={0} className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
         <table className="min-w-full text-left text-sm" data-testid="run-totals">
           <caption className="sr-only">Totals per currency</caption>
           <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">

@@ -33,7 +33,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
       {runs.data.length === 0 ? (
         <EmptyState title="No reconciliation runs yet">The nightly job reconciles yesterday; an admin can start a run now.</EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+        <div role="region" aria-label="Reconciliation runs" tabIndex={0} className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
           <table className="min-w-full text-left text-sm">
             <caption className="sr-only">Reconciliation runs</caption>
             <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
