@@ -107,6 +107,13 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
   );
 }
 
+/** "Name (email)" shown as the name, with the email on hover and for screen readers. */
+function Person({ full, fallback }: { full: string | null; fallback: string }) {
+  if (!full) return <>{fallback}</>;
+  const name = full.split(" (")[0];
+  return <span title={full}>{name}<span className="sr-only"> {full.slice(name!.length)}</span></span>;
+}
+
 function RefundTable({ rows, locale, meId, withDecision = false }: { rows: Awaited<ReturnType<typeof listRefundsForScreen>>; locale: string; meId: string; withDecision?: boolean }) {
   return (
     <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
@@ -130,10 +137,10 @@ function RefundTable({ rows, locale, meId, withDecision = false }: { rows: Await
             <tr key={row.id} data-testid={`refund-row-${row.id}`}>
               <td className="whitespace-nowrap px-4 py-2 text-right font-medium tabular-nums">{money(row.amountMinor, row.currency, locale)}</td>
               <td className="px-4 py-2"><StatusBadge status={row.status} /></td>
-              <td className="px-4 py-2"><Link href={`/payments/${row.paymentId}`} className="font-mono text-xs text-brand-700 underline">{row.paymentId}</Link></td>
+              <td className="px-4 py-2"><Link href={`/payments/${row.paymentId}`} title={row.paymentId} className="font-mono text-xs text-brand-700 underline">{row.paymentId.slice(0, 14)}…<span className="sr-only">{row.paymentId}</span></Link></td>
               <td className="px-4 py-2">{row.reason ? humanize(row.reason) : "—"}</td>
-              <td className="px-4 py-2 text-xs">{row.requestedByName ?? "API"}</td>
-              <td className="px-4 py-2 text-xs">{row.approvedByName ?? (row.status === "pending_approval" ? "—" : "Not needed")}</td>
+              <td className="px-4 py-2 text-xs"><Person full={row.requestedByName} fallback="API" /></td>
+              <td className="px-4 py-2 text-xs"><Person full={row.approvedByName} fallback={row.status === "pending_approval" ? "—" : "Not needed"} /></td>
               <td className="px-4 py-2 text-xs">{row.pspRefundId ? <span className="font-mono">{row.pspRefundId}</span> : "—"}{row.failureReason && <span className="block text-red-700">{row.failureReason}</span>}</td>
               <td className="whitespace-nowrap px-4 py-2 text-xs"><TimeStamp iso={row.created} /></td>
               {withDecision && (
