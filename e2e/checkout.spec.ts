@@ -15,7 +15,7 @@ async function apiKey(page: Page): Promise<string> {
     data: { name: `e2e checkout ${Date.now()}`, kind: "secret" },
     headers: { origin: new URL(page.url()).origin },
   });
-  expect(response.status()).toBe(200);
+  expect(response.status(), await response.text()).toBe(200);
   secretKey = (await response.json()).secret as string;
   await page.context().clearCookies();
   return secretKey;
