@@ -12,7 +12,7 @@ async function apiKey(page: Page): Promise<string> {
   if (secretKey) return secretKey;
   await signIn(page, "owner");
   const response = await page.request.post("/api/dashboard/api-keys", {
-    data: { name: `e2e checkout ${Date.now()}`, kind: "secret" },
+    data: { name: `e2e checkout ${Date.now().toString(36)}`, kind: "secret" },
     headers: { origin: new URL(page.url()).origin },
   });
   expect(response.status(), await response.text()).toBe(200);

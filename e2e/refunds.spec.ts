@@ -8,7 +8,7 @@ import { expect, expectNoSeriousA11yViolations, signIn, test } from "./fixtures"
 async function capturedPayment(page: Page, amount: number): Promise<string> {
   await signIn(page, "owner");
   const origin = new URL(page.url()).origin;
-  const key = await page.request.post("/api/dashboard/api-keys", { data: { name: `e2e refunds ${Date.now()}`, kind: "secret" }, headers: { origin } });
+  const key = await page.request.post("/api/dashboard/api-keys", { data: { name: `e2e refunds ${Date.now().toString(36)}`, kind: "secret" }, headers: { origin } });
   const secret = (await key.json()).secret as string;
   const response = await page.request.post("/api/v1/payments", {
     data: { amount, currency: "USD", payment_method: "pm_card_visa" },
@@ -81,7 +81,7 @@ test("a viewer cannot refund: the page says 403 and the endpoint refuses", async
   await expect(page.getByRole("button", { name: "Review refund" })).toHaveCount(0);
   await expectNoSeriousA11yViolations(page);
   const response = await page.request.post("/api/dashboard/refunds", {
-    data: { payment: paymentId, reason: "requested_by_customer", idempotency_key: `viewer-${Date.now()}` },
+    data: { payment: paymentId, reason: "requested_by_customer", idempotency_key: `viewer-${Date.now().toString(36)}` },
     headers: { origin: new URL(page.url()).origin },
   });
   expect(response.status()).toBe(403);
