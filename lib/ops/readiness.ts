@@ -3,6 +3,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { sqlPool } from "@/lib/db/client";
 import { getLedgerHealth } from "@/lib/ledger/get-ledger-health";
+import { getPspCircuitState } from "@/lib/psp/psp-gateway";
 
 export type CheckResult = { ok: boolean; detail?: string };
 export type ReadinessReport = { ready: boolean; checks: Record<string, CheckResult> };
@@ -22,6 +23,25 @@ async function checkMigrations(): Promise<CheckResult> {
   const applied = new Set(rows.map((row) => row.migration_name));
   const pending = expected.filter((name) => !applied.has(name));
   return pending.length ? { ok: false, detail: `pending migrations: ${pending.join(", ")}` } : { ok: true };
+}
+
+/** PSP: the circuit breaker around it is open after repeated ambiguous outcomes (timeouts, 5xx). */
+async function checkPsp(): Promise<CheckResult> {
+  const circuit = getPspCircuitState();
+  return circuit.state === "open"
+    ? { ok: false, detail: `PSP circuit open after ${circuit.consecutiveFailures} failed calls` }
+    : { ok: true, detail: `circuit ${circuit.state}` };
+}
+
+/** Background jobs: the durable queue is not piling up (jobs waiting longer than a few minutes). */
+async function checkQueue(): Promise<CheckResult> {
+  const { rows } = await sqlPool().query<{ exists: boolean }>("select to_regclass('pgboss.job') is not null as exists");
+  if (!rows[0]?.exists) return { ok: true, detail: "queue not started yet" };
+  const backlog = await sqlPool().query<{ overdue: number }>(
+    "select count(*)::int as overdue from pgboss.job where state in ('created','retry') and start_after < now() - interval '5 minutes'",
+  );
+  const overdue = backlog.rows[0]?.overdue ?? 0;
+  return overdue > 100 ? { ok: false, detail: `${overdue} jobs overdue by more than 5 minutes` } : { ok: true, detail: `${overdue} overdue jobs` };
 }
 
 /** Other domains add checks here (ledger balance alerts, queue depth, PSP circuit). */
@@ -47,7 +67,7 @@ async function safely(check: () => Promise<CheckResult>): Promise<CheckResult> {
 }
 
 export async function getReadiness(): Promise<ReadinessReport> {
-  const entries: [string, () => Promise<CheckResult>][] = [["database", checkDatabase], ["migrations", checkMigrations], ["ledger", checkLedger], ...extraChecks];
+  const entries: [string, () => Promise<CheckResult>][] = [["database", checkDatabase], ["migrations", checkMigrations], ["ledger", checkLedger], ["psp", checkPsp], ["queue", checkQueue], ...extraChecks];
   const results = await Promise.all(entries.map(async ([name, check]) => [name, await safely(check)] as const));
   const checks = Object.fromEntries(results);
   return { ready: results.every(([, result]) => result.ok), checks };
