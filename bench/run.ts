@@ -213,7 +213,7 @@ export function renderMarkdown(report: Record<string, any>): string {
   lines.push(`Everything ran against a stack of the bench's own (embedded PostgreSQL 17 via pg_ctl, PSP sandbox, \`next start\` production build, worker) on free loopback ports; load from autocannon in the bench process, 32 connections unless noted; durations ${report.options.seconds} s per measurement.`);
   lines.push(`Load average before: ${m.loadAverage.join(" / ")}${report.machineDuring ? `; at the sustained run: ${report.machineDuring.loadAverage.join(" / ")}` : ""}.`);
   const others = [...new Set<string>([...(m.otherWork ?? []), ...(report.machineDuring?.otherWork ?? [])])].filter((line) => !line.includes(`${root}/.data/bench-`));
-  if (others.length) lines.push(``, `Other work seen on the machine during the run (contention: 2 cores are shared, so absolute numbers are lower than on an idle machine; ratios are measured in the same run and share the contention):`, "```", ...others.slice(0, 10), "```");
+  if (others.length) lines.push(``, `Other work seen on the machine during the run (contention: 2 cores are shared, so absolute numbers are lower than on an idle machine; ratios are measured in the same run and share the contention):`, "```", ...others.slice(0, 10).map((line) => line.slice(0, 120)), "```");
   lines.push(``, `## Results`, ``);
   lines.push(`| benchmark | throughput | p50 ms | p95 ms | p99 ms | peak RSS MiB (app) | reference (same run) | ratio (target) |`, `|---|---|---|---|---|---|---|---|`);
   const trivialRef = `trivial route ${fmt(report.trivial?.perSecond)}/s`;
