@@ -26,8 +26,9 @@ export type FaultKind =
 export const FAULT_ROTATION: FaultKind[] = [
   "app_sigkill",
   "psp_commit_drop",
-  "postgres_immediate_crash",
+  // Before the crash: right after it the app has not reconnected yet and there is nothing to cut.
   "db_proxy_cut",
+  "postgres_immediate_crash",
   "psp_500",
   "webhooks_duplicate_reorder_drop",
   "app_sigkill",
