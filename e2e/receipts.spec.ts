@@ -6,7 +6,7 @@ import { expect, expectNoSeriousA11yViolations, signIn, test } from "./fixtures"
 async function ownerSecretKey(page: Page): Promise<string> {
   await signIn(page, "owner");
   const response = await page.request.post("/api/dashboard/api-keys", {
-    data: { name: `e2e receipts ${Date.now()}`, kind: "secret" },
+    data: { name: `e2e receipts ${Date.now().toString(36)}`, kind: "secret" },
     headers: { origin: new URL(page.url()).origin },
   });
   expect(response.status()).toBe(200);

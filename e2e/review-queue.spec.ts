@@ -4,7 +4,7 @@ import { DEMO, expect, expectNoSeriousA11yViolations, signIn, test } from "./fix
 
 async function createSecretKey(page: import("@playwright/test").Page): Promise<string> {
   await page.goto("/developers/api-keys");
-  await page.getByLabel("Name").fill(`e2e reviews ${Date.now()}`);
+  await page.getByLabel("Name").fill(`e2e reviews ${Date.now().toString(36)}`);
   await page.getByRole("button", { name: "Create key" }).click();
   return (await page.getByTestId("new-secret").textContent())!.trim();
 }
