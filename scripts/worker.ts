@@ -11,6 +11,9 @@ import "../lib/jobs/all-jobs";
 const env = getEnv();
 const boss = new PgBoss({ connectionString: env.DATABASE_URL, max: 5, schema: "pgboss" });
 boss.on("error", (error) => logger.error({ err: error }, "job queue error"));
+// During a database outage pg-boss can reject promises nobody awaits (e.g. marking a job failed). The
+// queue is durable and pg-boss reconnects, so log and keep running rather than take the stack down.
+process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection in worker (continuing)"));
 await boss.start();
 
 for (const job of listJobs()) {
