@@ -16,6 +16,8 @@ type Props = {
   thresholdMinor: string;
   thresholdDisplay: string;
   methodDisplay: string;
+  /** Why nothing can be refunded now (fully refunded, not captured, …); null when a refund is possible. */
+  blockedReason?: string | null;
 };
 
 const REASONS = [
@@ -96,9 +98,18 @@ export function RefundForm(props: Props) {
   if (done) {
     return (
       <div role="status" data-testid="refund-done" className="rounded-xl border border-emerald-300 bg-emerald-50 p-4 text-sm text-emerald-900">
-        {done}
+        <p>{done}</p>
+        {!props.blockedReason && (
+          <button type="button" onClick={() => { setDone(null); setMode("full"); setAmount(""); }} className="mt-2 font-medium underline">
+            Refund more of this payment
+          </button>
+        )}
       </div>
     );
+  }
+
+  if (props.blockedReason) {
+    return <p className="rounded-xl border border-slate-200 bg-white p-5 text-sm text-slate-700">{props.blockedReason}</p>;
   }
 
   return (

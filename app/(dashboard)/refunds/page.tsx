@@ -72,22 +72,20 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
               <div className="col-span-2"><dt className="text-xs uppercase text-slate-600">Method</dt><dd>{methodLabel(candidate.method.type, candidate.method.brand, candidate.method.last4)}</dd></div>
             </dl>
           </section>
-          {candidate.refundable ? (
-            <RefundForm
-              key={candidate.id + candidate.refundableMinor}
-              paymentId={candidate.id}
-              currency={candidate.currency}
-              locale={locale}
-              refundableMinor={candidate.refundableMinor}
-              refundableDisplay={money(candidate.refundableMinor, candidate.currency, locale)}
-              exponent={currencyExponent(candidate.currency)}
-              thresholdMinor={threshold.toString()}
-              thresholdDisplay={money(threshold, candidate.currency, locale)}
-              methodDisplay={methodLabel(candidate.method.type, candidate.method.brand, candidate.method.last4)}
-            />
-          ) : (
-            <p className="rounded-xl border border-slate-200 bg-white p-5 text-sm text-slate-700">{candidate.blockedReason}</p>
-          )}
+          {/* One form per payment (stable key): its confirmation survives the refresh that follows a refund. */}
+          <RefundForm
+            key={candidate.id}
+            paymentId={candidate.id}
+            currency={candidate.currency}
+            locale={locale}
+            refundableMinor={candidate.refundableMinor}
+            refundableDisplay={money(candidate.refundableMinor, candidate.currency, locale)}
+            exponent={currencyExponent(candidate.currency)}
+            thresholdMinor={threshold.toString()}
+            thresholdDisplay={money(threshold, candidate.currency, locale)}
+            methodDisplay={methodLabel(candidate.method.type, candidate.method.brand, candidate.method.last4)}
+            blockedReason={candidate.refundable ? null : candidate.blockedReason}
+          />
         </div>
       )}
 
