@@ -49,13 +49,28 @@ const { closeDb } = await import("../lib/db/client");
 await closeDb();
 
 const children: ChildProcess[] = [];
-function run(name: string, args: string[]): ChildProcess {
+/** A child that exits on its own (a crash, a database blip) is restarted; one that keeps exiting stops the stack. */
+const RESTARTS_PER_MINUTE_MAX = 5;
+const restarts = new Map<string, number[]>();
+function run(name: string, args: string[], onSpawn?: (child: ChildProcess) => void): ChildProcess {
   const child = spawn(process.execPath, args, { cwd: root, env: process.env, stdio: ["ignore", "inherit", "inherit"] });
+  onSpawn?.(child);
   child.on("exit", (code, signal) => {
-    if (!stopping) {
-      say(`${name} exited (${signal ?? code}); stopping everything`);
+    if (stopping) return;
+    const index = children.indexOf(child);
+    if (index >= 0) children.splice(index, 1);
+    const now = Date.now();
+    const recent = (restarts.get(name) ?? []).filter((at) => now - at < 60_000);
+    if (recent.length >= RESTARTS_PER_MINUTE_MAX) {
+      say(`${name} exited (${signal ?? code}) ${recent.length + 1} times within a minute; stopping everything`);
       void stop(1);
+      return;
     }
+    restarts.set(name, [...recent, now]);
+    say(`${name} exited (${signal ?? code}); restarting it`);
+    setTimeout(() => {
+      if (!stopping) run(name, args, onSpawn);
+    }, 1_000);
   });
   children.push(child);
   return child;
@@ -65,7 +80,7 @@ const tsx = path.join(root, "node_modules/tsx/dist/cli.mjs");
 const next = path.join(root, "node_modules/next/dist/bin/next");
 
 try {
-  if (useSandbox) pspSandbox = run("PSP sandbox", [tsx, "scripts/psp-sandbox.ts"]);
+  if (useSandbox) run("PSP sandbox", [tsx, "scripts/psp-sandbox.ts"], (child) => (pspSandbox = child));
   if (!dev) process.env.NEXT_DIST_DIR = await buildIfStale(root, process.env, say);
   run("web app", [next, dev ? "dev" : "start", "-p", String(port), "-H", "127.0.0.1"]);
   run("worker", [tsx, "scripts/worker.ts"]);
