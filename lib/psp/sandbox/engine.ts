@@ -1464,13 +1464,18 @@ export class Engine {
   }
 
   updateRefund(id: string, params: Params, ctx: RequestContext): Obj {
-    const refund = this.retrieve("refund", id, "refund");
+    return this.updateMetadataOnly("refund", id, params, ctx);
+  }
+
+  /** Objects whose only updatable field is metadata (refunds, payouts): update it and emit `<type>.updated`. */
+  private updateMetadataOnly(type: "refund" | "payout", id: string, params: Params, ctx: RequestContext): Obj {
+    const object = this.retrieve(type, id, type);
     assertKnown(params, ["metadata"]);
-    const before = this.snapshot(refund);
-    refund.metadata = applyMetadata(refund.metadata, params);
+    const before = this.snapshot(object);
+    object.metadata = applyMetadata(object.metadata, params);
     this.store.save(id);
-    this.emitUpdated("refund.updated", before, refund, ctx);
-    return refund;
+    this.emitUpdated(`${type}.updated`, before, object, ctx);
+    return object;
   }
 
   cancelRefund(id: string, ctx: RequestContext): Obj {
@@ -1935,13 +1940,7 @@ export class Engine {
   }
 
   updatePayout(id: string, params: Params, ctx: RequestContext): Obj {
-    const payout = this.retrieve("payout", id, "payout");
-    assertKnown(params, ["metadata"]);
-    const before = this.snapshot(payout);
-    payout.metadata = applyMetadata(payout.metadata, params);
-    this.store.save(id);
-    this.emitUpdated("payout.updated", before, payout, ctx);
-    return payout;
+    return this.updateMetadataOnly("payout", id, params, ctx);
   }
 
   private ensurePayoutSchedule(): void {
