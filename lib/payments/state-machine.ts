@@ -26,12 +26,28 @@ export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, readonly Paymen
   authorized: ["captured", "failed", "canceled"],
   captured: ["settled", "refunded", "chargeback"],
   settled: ["refunded", "chargeback"],
-  refunded: ["refund_settled"],
+  // Back to captured/settled only when a refund fails after the PSP reported it succeeded (see below).
+  refunded: ["refund_settled", "captured", "settled"],
   // A dispute won returns the payment to settled.
   chargeback: ["settled"],
   failed: [],
   canceled: [],
-  refund_settled: [],
+  refund_settled: ["settled"],
+};
+
+/** Why a transition happens, for the transitions that only one cause may take. */
+export type TransitionCause = "refund_failed";
+
+/**
+ * Transitions that need a cause: a payment leaves refunded/refund_settled only because a refund the PSP
+ * had reported succeeded failed later (Stripe's refund.failed), giving money back to the merchant. The
+ * database checks the same (payments_guard_transition: amount_refunded < amount_captured and a failed
+ * refund that had succeeded).
+ */
+export const CAUSED_TRANSITIONS: Readonly<Record<string, TransitionCause>> = {
+  "refunded->captured": "refund_failed",
+  "refunded->settled": "refund_failed",
+  "refund_settled->settled": "refund_failed",
 };
 
 /** Timestamp column set when a payment enters each status. */
@@ -49,8 +65,9 @@ export const STATUS_TIMESTAMP: Readonly<Record<PaymentStatus, string | null>> = 
   chargeback: "chargeback_at",
 };
 
-export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
-  return PAYMENT_TRANSITIONS[from].includes(to);
+export function canTransition(from: PaymentStatus, to: PaymentStatus, cause?: TransitionCause): boolean {
+  const needed = CAUSED_TRANSITIONS[`${from}->${to}`];
+  return PAYMENT_TRANSITIONS[from].includes(to) && (needed === undefined || needed === cause);
 }
 
 export function isTerminal(status: PaymentStatus): boolean {

@@ -7,7 +7,7 @@ import type { Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { notifyMerchant } from "./notify-merchant";
 import { toPaymentDto } from "./payment-dto";
-import { canTransition, type PaymentStatus, STATUS_TIMESTAMP } from "./state-machine";
+import { canTransition, type PaymentStatus, STATUS_TIMESTAMP, type TransitionCause } from "./state-machine";
 
 export type PaymentRow = Prisma.PaymentGetPayload<object>;
 
@@ -17,6 +17,10 @@ export type TransitionInput = {
   /** The statuses this change may start from; the UPDATE is guarded by them. */
   from: readonly PaymentStatus[];
   to: PaymentStatus;
+  /** Required by the transitions that only one cause may take (state-machine CAUSED_TRANSITIONS). A caused
+   * transition returns to a status the payment had, so it keeps that status's timestamp, and its audit
+   * action and merchant event are named after the cause (payment.refund_failed). */
+  cause?: TransitionCause;
   actor: Actor;
   reason?: string;
   /** Other columns to set in the same UPDATE (amounts, PSP ids, failure details). */
@@ -27,11 +31,12 @@ export type TransitionInput = {
 export type TransitionResult = { payment: PaymentRow; changed: boolean; from: PaymentStatus | null };
 
 export async function transitionPayment(tx: Tx, input: TransitionInput): Promise<TransitionResult> {
-  const legalFrom = input.from.filter((from) => canTransition(from, input.to));
+  const legalFrom = input.from.filter((from) => canTransition(from, input.to, input.cause));
   if (legalFrom.length === 0) {
     throw new AppError("invalid_state_transition", `A payment cannot move to ${input.to} from ${input.from.join(" or ")}.`);
   }
-  const timestampColumn = STATUS_TIMESTAMP[input.to];
+  const timestampColumn = input.cause ? null : STATUS_TIMESTAMP[input.to];
+  const eventType = `payment.${input.cause ?? input.to}`;
   const timestampField = timestampColumn?.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
   const now = new Date();
   // Read the status we are leaving inside the same guarded statement's transaction: lock the row so the
@@ -76,7 +81,7 @@ export async function transitionPayment(tx: Tx, input: TransitionInput): Promise
     {
       merchantId: payment.merchantId,
       actor: input.actor,
-      action: `payment.${input.to}`,
+      action: eventType,
       target: { type: "payment", id: payment.id },
       data: { from: fromStatus, to: input.to, version: payment.version, ...(input.reason ? { reason: input.reason } : {}) },
     },
@@ -84,7 +89,7 @@ export async function transitionPayment(tx: Tx, input: TransitionInput): Promise
   );
   await notifyMerchant(tx, {
     merchantId: payment.merchantId,
-    type: `payment.${input.to}`,
+    type: eventType,
     objectType: "payment",
     objectId: payment.id,
     objectVersion: payment.version,

@@ -1,16 +1,19 @@
 // Brings a refund (and its payment) up to what the PSP says: succeeded → amount_refunded grows and the
 // payment becomes refunded when nothing is left; failed/canceled → the reservation is released and the
-// merchant's money comes back (even after an earlier success: Stripe's refund_failure). Idempotent.
+// merchant's money comes back (even after an earlier success: Stripe's refund_failure, which also brings a
+// refunded payment back to captured/settled and makes it refundable again). Idempotent.
 import type Stripe from "stripe";
 import { AppError } from "@/lib/api/errors";
 import type { Actor } from "@/lib/compliance/record-audit-event";
 import { db, type Tx } from "@/lib/db/client";
 import { notifyMerchant } from "@/lib/payments/notify-merchant";
-import { postRefundFailureSettlement, postRefundRelease } from "@/lib/payments/postings";
+import { isSettlementPosted, postRefundFailureSettlement, postRefundRelease } from "@/lib/payments/postings";
 import { transitionPayment } from "@/lib/payments/transition-payment";
 import { toRefundDto, type RefundRow } from "./refund.types";
 
 type RefundStatus = RefundRow["status"];
+
+const REFUND_FAILURE_ACTOR: Actor = { type: "system", id: "refunds.psp_failure" };
 
 /** Guarded refund status change: one conditional UPDATE; returns null when another writer got there first. */
 export async function transitionRefund(
@@ -53,8 +56,15 @@ export async function succeedRefund(tx: Tx, refund: RefundRow, actor: Actor, psp
   return done;
 }
 
-/** Fails a refund (pending or, after a late PSP failure, succeeded): release the reservation and give the money back. */
-export async function failRefund(tx: Tx, refund: RefundRow, failureReason: string, pspRefundId?: string, to: "failed" | "canceled" = "failed"): Promise<RefundRow> {
+/**
+ * Fails a refund (pending or, after a late PSP failure, succeeded): release the reservation and give the
+ * money back. A late failure on a payment that had become refunded (or refund_settled) also takes the
+ * payment back to settled (settlement posted) or captured, with its history row, audit row and a
+ * payment.refund_failed merchant event, all in this transaction.
+ */
+export async function failRefund(
+  tx: Tx, refund: RefundRow, failureReason: string, pspRefundId?: string, to: "failed" | "canceled" = "failed", actor: Actor = REFUND_FAILURE_ACTOR,
+): Promise<RefundRow> {
   const wasSucceeded = refund.status === "succeeded";
   const failed = await transitionRefund(tx, refund, to === "canceled" ? ["pending_approval"] : ["pending", "pending_approval", "succeeded"], to, {
     failedAt: new Date(), failureReason, ...(pspRefundId ? { pspRefundId } : {}),
@@ -65,9 +75,21 @@ export async function failRefund(tx: Tx, refund: RefundRow, failureReason: strin
     update payments set amount_refund_reserved = amount_refund_reserved - ${refund.amount},
                         amount_refunded = amount_refunded - ${refundedDelta}, updated_at = now()
     where id = ${refund.paymentId}`;
-  const payment = await tx.payment.findUniqueOrThrow({ where: { id: refund.paymentId }, select: { id: true, merchantId: true, currency: true } });
+  const payment = await tx.payment.findUniqueOrThrow({
+    where: { id: refund.paymentId }, select: { id: true, merchantId: true, currency: true, status: true, amountRefunded: true, amountCaptured: true },
+  });
   await postRefundRelease(tx, payment, refund.id, refund.amount);
   if (refund.settledAt) await postRefundFailureSettlement(tx, payment, refund.id, refund.amount);
+  if (wasSucceeded && (payment.status === "refunded" || payment.status === "refund_settled")) {
+    if (!(payment.amountRefunded < payment.amountCaptured)) throw new Error(`Invariant violated: ${payment.id} still fully refunded after refund ${refund.id} failed`);
+    const back = (await isSettlementPosted(tx, payment)) ? "settled" : "captured";
+    await transitionPayment(tx, {
+      merchantId: payment.merchantId, paymentId: payment.id, from: [payment.status], to: back, cause: "refund_failed", actor,
+      reason: `refund:${refund.id}:failed`, data: { refund: refund.id, amount: refund.amount.toString(), failure_reason: failureReason },
+      // No longer (fully) refunded: the DTO must not say so.
+      patch: { refundedAt: null, refundSettledAt: null },
+    });
+  }
   return failed;
 }
 
@@ -92,7 +114,7 @@ export async function applyPspRefund(refundId: string, pspRefund: Stripe.Refund,
         return succeedRefund(tx, refund, actor);
       case "failed":
       case "canceled":
-        return failRefund(tx, refund, pspRefund.failure_reason ?? pspRefund.status);
+        return failRefund(tx, refund, pspRefund.failure_reason ?? pspRefund.status, undefined, "failed", actor);
       default:
         return refund;
     }
