@@ -13,6 +13,7 @@ import { getAccountOrThrow } from "@/lib/ledger/get-account";
 import { apiRequest, makeMerchant, makeRestrictedKey, routeParams } from "@/tests/fixtures";
 import { eraseCustomer, eraseInactiveCustomers } from "./erase-customer";
 import { findCustomerByEmail, getCustomerOrThrow } from "./get-customer";
+import { recordPaymentAttempt } from "@/lib/fraud/record-payment-attempt";
 import { recordCustomerActivity } from "./record-customer-activity";
 
 let keyCounter = 0;
@@ -218,6 +219,38 @@ describe("GDPR", () => {
       sqlPool().query("insert into customer_data_keys (customer_id, merchant_id, merchant_key_version, wrapped_key) values ($1, $2, 1, '\\x00')", [id, merchantId]),
     ).rejects.toThrow(/no new data key/);
     await expect(sqlPool().query("update customers set email_encrypted = '\\x01' where id = $1", [id])).rejects.toThrow(/cannot be written/);
+  });
+
+  test("fraud history: exported when linked by id or email pseudonym, neutralised by erasure, others untouched", async () => {
+    const { merchantId, secret } = await makeMerchant();
+    const id = await createVia(secret, ada);
+    const other = await createVia(secret, { email: "other@example.com" });
+    const base = { merchantId, amountMinor: 1_000n, currency: "USD", paymentMethodType: "card", cardFingerprint: "fp_x", billingCountry: "GB", ipAddress: "81.2.69.160" } as const;
+    const at = (minutes: number) => new Date(Date.parse("2026-11-20T10:00:00Z") + minutes * 60_000);
+    await recordPaymentAttempt({ ...base, paymentId: "pay_own", customerId: id, email: ada.email, succeeded: true, occurredAt: at(0) });
+    // A guest checkout with the same email (other spelling), no customer id.
+    await recordPaymentAttempt({ ...base, paymentId: "pay_guest", email: " ada.lovelace@example.COM ", succeeded: false, occurredAt: at(1) });
+    await recordPaymentAttempt({ ...base, paymentId: "pay_other", customerId: other, email: "other@example.com", succeeded: true, occurredAt: at(2) });
+
+    const exported = await (await exportRoute(apiRequest(`/api/v1/customers/${id}/export`, { secret }), routeParams({ id }))).json();
+    expect(exported.sources.payment_attempts.map((a: { payment_id: string; linked_by: string }) => [a.payment_id, a.linked_by])).toEqual([
+      ["pay_guest", "email"],
+      ["pay_own", "customer"],
+    ]);
+    expect(JSON.stringify(exported.sources.payment_attempts)).not.toContain("81.2.69.160");
+
+    await eraseCustomer(merchantId, id, { type: "system", id: "test" });
+    const rows = await db().riskPaymentAttempt.findMany({ where: { merchantId }, orderBy: { paymentId: "asc" } });
+    const byPayment = Object.fromEntries(rows.map((row) => [row.paymentId, row]));
+    for (const paymentId of ["pay_own", "pay_guest"]) {
+      expect(byPayment[paymentId]).toMatchObject({ emailHmac: null, ipAddressHmac: null, cardFingerprint: null, ipCountry: null, billingCountry: null });
+    }
+    // Amounts and the pseudonymous customer id stay (AML aggregates); another customer's row is untouched.
+    expect(byPayment.pay_own).toMatchObject({ customerId: id, amountMinor: 1_000n, succeeded: true });
+    expect(byPayment.pay_other!.emailHmac).toHaveLength(32);
+    expect(byPayment.pay_other!.cardFingerprint).toBe("fp_x");
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { action: "customer.erased", targetId: id } });
+    expect(audit.data).toMatchObject({ payment_attempts_neutralised: 2 });
   });
 
   test("the retention job erases customers inactive longer than PERSONAL_DATA_RETENTION_DAYS", async () => {

@@ -1,11 +1,13 @@
 // GDPR erasure by crypto-shredding: the customer's data key is deleted, so every encrypted field becomes
 // unreadable (including copies in backups); the row and its pseudonymous id stay, so payments and ledger
-// entries that reference it are untouched and balances do not change. Also the retention job.
+// entries that reference it are untouched and balances do not change. Also the retention job. Fraud
+// history linked to the customer (by id or email pseudonym) loses its identifying link columns.
 import { AppError } from "@/lib/api/errors";
 import { recordAuditEvent, type Actor } from "@/lib/compliance/record-audit-event";
 import { destroyCustomerDataKey } from "@/lib/compliance/encryption/key-hierarchy";
 import { db, type Tx } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
+import { neutraliseCustomerPaymentAttempts } from "@/lib/fraud/customer-payment-attempts";
 import { toCustomerDto } from "./customer-dto";
 import type { TCustomerDto } from "./customer.types";
 import { getCustomerOrThrow } from "./get-customer";
@@ -13,14 +15,20 @@ import { getCustomerOrThrow } from "./get-customer";
 const RETENTION_BATCH_MAX = 500;
 
 async function eraseInTx(tx: Tx, merchantId: string, customerId: string, actor: Actor, reason: "request" | "retention"): Promise<TCustomerDto> {
+  // Read while still readable: the email links guest-checkout attempts to this customer.
+  const before = await getCustomerOrThrow(merchantId, customerId, { client: tx });
   // One conditional write decides who erases; a repeat finds it already erased and returns the result.
   const erased = await tx.$executeRaw`
     update customers set erased_at = now(), email_index = null
     where id = ${customerId} and merchant_id = ${merchantId} and erased_at is null`;
   if (erased === 1) {
+    const attempts = await neutraliseCustomerPaymentAttempts(tx, { merchantId, customerId, email: before.email });
     const destroyed = await destroyCustomerDataKey(tx, merchantId, customerId);
     await recordAuditEvent(
-      { merchantId, actor, action: "customer.erased", target: { type: "customer", id: customerId }, data: { reason, data_key_destroyed: destroyed } },
+      {
+        merchantId, actor, action: "customer.erased", target: { type: "customer", id: customerId },
+        data: { reason, data_key_destroyed: destroyed, payment_attempts_neutralised: attempts },
+      },
       tx,
     );
   }

@@ -4,6 +4,7 @@
 import { recordAuditEvent, type Actor } from "@/lib/compliance/record-audit-event";
 import { listPersonalDataSources, registerPersonalDataSource } from "@/lib/compliance/personal-data-sources";
 import { db } from "@/lib/db/client";
+import { listCustomerPaymentAttempts } from "@/lib/fraud/customer-payment-attempts";
 import { toCustomerDto } from "./customer-dto";
 import type { TCustomerDto } from "./customer.types";
 import { getCustomerOrThrow } from "./get-customer";
@@ -32,6 +33,15 @@ registerPersonalDataSource({
     const rows = await client.$queryRaw<{ id: string; created_at: Date }[]>`
       select id, created_at from payments where merchant_id = ${merchantId} and customer_id = ${customerId} order by id limit ${REFERENCES_MAX}`;
     return rows.map((row) => ({ id: row.id, created_at: row.created_at.toISOString() }));
+  },
+});
+
+// Fraud history: attempts linked by customer id or by the pseudonym of the customer's email.
+registerPersonalDataSource({
+  name: "payment_attempts",
+  async collect({ merchantId, customerId, client }) {
+    const customer = await getCustomerOrThrow(merchantId, customerId, { client });
+    return listCustomerPaymentAttempts(client, { merchantId, customerId, email: customer.email });
   },
 });
 

@@ -66,6 +66,27 @@ describe("assessPaymentRisk", () => {
     expect(result).toMatchObject({ outcome: "block", blockCode: "rate_limited" });
   });
 
+  it("stores email and IP only as keyed pseudonyms, and still blocks on email velocity (any spelling)", async () => {
+    const { merchantId } = await makeMerchant();
+    for (const m of [0, 1, 2, 3]) await fail(merchantId, m, { cardFingerprint: `fp_${m}`, customerId: `cus_${m}`, ipAddress: `8.8.4.${m}` });
+    const rows = await db().$queryRaw<Record<string, unknown>[]>`select * from risk_payment_attempts where merchant_id = ${merchantId}`;
+    expect(rows).toHaveLength(4);
+    const text = JSON.stringify(rows, (_key, value) => (typeof value === "bigint" ? value.toString() : value));
+    expect(text).not.toMatch(/ann@example\.org|8\.8\.4\./);
+    expect(new Set(rows.map((row) => Buffer.from(row.email_hmac as Uint8Array).toString("hex"))).size).toBe(1);
+    expect(new Set(rows.map((row) => Buffer.from(row.ip_address_hmac as Uint8Array).toString("hex"))).size).toBe(4);
+    const blocked = await assessPaymentRisk(attempt(merchantId, 5, { cardFingerprint: "fp_new", customerId: "cus_new", email: " ANN@Example.org", ipAddress: "8.8.4.9" }));
+    expect(blocked).toMatchObject({ outcome: "block", blockCode: "card_declined" });
+    expect(blocked.reasons[0]!.detail).toMatch(/this email/);
+    // The same email at another merchant gives another pseudonym: no history there.
+    const other = await makeMerchant();
+    await fail(other.merchantId, 0, { cardFingerprint: "fp_o" });
+    const [mine] = await db().riskPaymentAttempt.findMany({ where: { merchantId }, take: 1 });
+    const [theirs] = await db().riskPaymentAttempt.findMany({ where: { merchantId: other.merchantId } });
+    expect(Buffer.from(mine!.emailHmac!).equals(Buffer.from(theirs!.emailHmac!))).toBe(false);
+    expect((await assessPaymentRisk(attempt(other.merchantId, 5, { cardFingerprint: "fp_new", customerId: "cus_new" }))).blockCode).toBeUndefined();
+  });
+
   it("flags impossible travel (US, then Germany 30 minutes later) but not a plausible trip (12 hours later)", async () => {
     const { merchantId } = await makeMerchant();
     await recordPaymentAttempt({ ...attempt(merchantId, 0), paymentId: "pay_us", succeeded: true });

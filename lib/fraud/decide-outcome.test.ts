@@ -42,7 +42,7 @@ describe("outcome thresholds", () => {
 describe("merchant lists rule", () => {
   const facts = (listMatches: RuleFacts["listMatches"]): RuleFacts => ({
     input: { merchantId: "m", amountMinor: 1n, currency: "USD", paymentMethodType: "card", occurredAt: new Date() },
-    ipLocation: null, history: [], listMatches, centroidOf: () => null,
+    pseudonyms: { email: null, ipAddress: null }, ipLocation: null, history: [], listMatches, centroidOf: () => null,
   });
   it("blocks on a block-list entry even when also allow-listed, allows on an allow-list entry", () => {
     const both = merchantListsRule.evaluate(facts([{ listType: "allow", kind: "email", value: "a@b.c" }, { listType: "block", kind: "country", value: "XX" }]), { enabled: true });

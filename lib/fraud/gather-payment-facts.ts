@@ -1,6 +1,8 @@
 // Reads the facts one payment assessment needs, once, for all rules and the model: the IP's location,
-// earlier attempts linked by card, customer, email or IP (bounded look-back), and list matches.
+// earlier attempts linked by card, customer, email or IP (bounded look-back), and list matches. Email and
+// IP links go through their keyed pseudonyms (attempt-pseudonyms.ts), never the plaintext.
 import { db } from "@/lib/db/client";
+import { findAttemptPseudonyms, pseudonymText } from "./attempt-pseudonyms";
 import type { AssessPaymentRiskInput } from "./assess-payment-risk.types";
 import { getIpGeoDatabase } from "./geo/ip-geolocation";
 import { findListMatches } from "./manage-risk-lists";
@@ -12,11 +14,12 @@ export const HISTORY_ROWS_MAX = 1_000;
 export async function gatherPaymentFacts(input: AssessPaymentRiskInput): Promise<RuleFacts> {
   const geo = getIpGeoDatabase();
   const ipLocation = input.ipAddress ? geo.locate(input.ipAddress) : null;
+  const pseudonyms = await findAttemptPseudonyms(input.merchantId, input);
   const links = [
     input.cardFingerprint ? { cardFingerprint: input.cardFingerprint } : null,
     input.customerId ? { customerId: input.customerId } : null,
-    input.email ? { email: input.email } : null,
-    input.ipAddress ? { ipAddress: input.ipAddress } : null,
+    pseudonyms.email ? { emailHmac: pseudonyms.email } : null,
+    pseudonyms.ipAddress ? { ipAddressHmac: pseudonyms.ipAddress } : null,
   ].filter((link) => link !== null);
   const since = new Date(input.occurredAt.getTime() - HISTORY_LOOKBACK_DAYS * 86_400_000);
   const [rows, listMatches] = await Promise.all([
@@ -25,7 +28,7 @@ export async function gatherPaymentFacts(input: AssessPaymentRiskInput): Promise
       : db().riskPaymentAttempt.findMany({
           where: { merchantId: input.merchantId, occurredAt: { gte: since, lte: input.occurredAt }, OR: links },
           select: {
-            paymentId: true, customerId: true, email: true, cardFingerprint: true, ipAddress: true, ipCountry: true,
+            paymentId: true, customerId: true, emailHmac: true, cardFingerprint: true, ipAddressHmac: true, ipCountry: true,
             amountUsdMinor: true, succeeded: true, occurredAt: true,
           },
           orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
@@ -33,10 +36,19 @@ export async function gatherPaymentFacts(input: AssessPaymentRiskInput): Promise
         }),
     findListMatches(input.merchantId, { ...input, ipCountry: ipLocation?.country ?? null }),
   ]);
-  const history: PastAttempt[] = rows.map((row) => ({
+  const history: PastAttempt[] = rows.map(({ emailHmac, ipAddressHmac, amountUsdMinor, ...row }) => ({
     ...row,
+    emailPseudonym: pseudonymText(emailHmac),
+    ipPseudonym: pseudonymText(ipAddressHmac),
     ipCountry: row.ipCountry?.trim() || null,
-    amountUsd: row.amountUsdMinor === null ? null : Number(row.amountUsdMinor) / 100,
+    amountUsd: amountUsdMinor === null ? null : Number(amountUsdMinor) / 100,
   }));
-  return { input, ipLocation, history, listMatches, centroidOf: (country) => geo.centroidOf(country) };
+  return {
+    input,
+    pseudonyms: { email: pseudonymText(pseudonyms.email), ipAddress: pseudonymText(pseudonyms.ipAddress) },
+    ipLocation,
+    history,
+    listMatches,
+    centroidOf: (country) => geo.centroidOf(country),
+  };
 }

@@ -12,6 +12,7 @@
 // deleting their one customer_data_keys row: their ciphertext stays (also in backups and replicas) but
 // nothing can decrypt it any more. Destroying a merchant key would shred every customer of that merchant.
 import { createHmac, hkdfSync, randomBytes } from "node:crypto";
+import { isIPv6 } from "node:net";
 import { assert } from "@/lib/api/errors";
 import type { Db, Tx } from "@/lib/db/client";
 import { db } from "@/lib/db/client";
@@ -151,7 +152,25 @@ export function normaliseEmail(email: string): string {
   return email.normalize("NFKC").trim().toLowerCase();
 }
 
+/**
+ * Keyed pseudonym of an already normalised value: HMAC-SHA256 under the merchant's blind-index key for
+ * `purpose` (one purpose per table and column, so values of one column cannot be joined with another's).
+ * Equal inputs give equal values; without the merchant key nothing can be learned or re-computed.
+ */
+export function keyedPseudonym(merchantKey: MerchantKey, purpose: string, normalisedValue: string): Buffer {
+  return createHmac("sha256", blindIndexKey(merchantKey, purpose)).update(normalisedValue).digest();
+}
+
 /** HMAC-SHA256 of the normalised email: equal emails give equal values, nothing else can be learned. */
 export function emailBlindIndex(merchantKey: MerchantKey, email: string): Buffer {
-  return createHmac("sha256", blindIndexKey(merchantKey, "customers.email")).update(normaliseEmail(email)).digest();
+  return keyedPseudonym(merchantKey, "customers.email", normaliseEmail(email));
+}
+
+/** One spelling per address: trimmed, IPv4-mapped IPv6 as IPv4, IPv6 lower case and compressed. */
+export function normaliseIpAddress(ipAddress: string): string {
+  const trimmed = ipAddress.trim().toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(trimmed);
+  if (mapped) return mapped[1]!;
+  if (!isIPv6(trimmed)) return trimmed;
+  return new URL(`http://[${trimmed}]/`).hostname.slice(1, -1);
 }

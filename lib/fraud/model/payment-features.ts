@@ -18,9 +18,10 @@ export function paymentFeatureInput(facts: RuleFacts, amountUsd: number): Featur
     (a) =>
       (input.cardFingerprint && a.cardFingerprint === input.cardFingerprint) ||
       (input.customerId && a.customerId === input.customerId) ||
-      (input.email && a.email === input.email),
+      (facts.pseudonyms.email && a.emailPseudonym === facts.pseudonyms.email),
   );
-  const ipAttempts = input.ipAddress ? history.filter((a) => a.ipAddress === input.ipAddress && now - a.occurredAt.getTime() < 24 * HOUR_MS) : [];
+  const ipPseudonym = facts.pseudonyms.ipAddress;
+  const ipAttempts = ipPseudonym ? history.filter((a) => a.ipPseudonym === ipPseudonym && now - a.occurredAt.getTime() < 24 * HOUR_MS) : [];
   const cardsForIp = new Set(ipAttempts.map((a) => a.cardFingerprint).filter(Boolean));
   if (input.cardFingerprint && input.ipAddress) cardsForIp.add(input.cardFingerprint);
 

@@ -15,8 +15,9 @@ const geo = createIpGeoDatabase("", { US: [38, -97], DE: [51, 9], NL: [52.5, 5.7
 function facts(previous: Partial<PastAttempt> & { occurredAt: Date }, now: Date, country: string, input: Record<string, unknown> = {}): RuleFacts {
   return {
     input: { merchantId: "m", amountMinor: 100n, currency: "USD", cardFingerprint: "fp", paymentMethodType: "card", occurredAt: now, ...input },
+    pseudonyms: { email: null, ipAddress: null },
     ipLocation: geo.centroidOf(country),
-    history: [{ paymentId: "p", customerId: null, email: null, cardFingerprint: "fp", ipAddress: "x", ipCountry: "US", amountUsd: 1, succeeded: true, ...previous }],
+    history: [{ paymentId: "p", customerId: null, emailPseudonym: null, cardFingerprint: "fp", ipPseudonym: "x", ipCountry: "US", amountUsd: 1, succeeded: true, ...previous }],
     listMatches: [],
     centroidOf: geo.centroidOf,
   };

@@ -9,9 +9,11 @@ import type { AssessPaymentRiskInput, BlockCode, RiskReason } from "../assess-pa
 export type PastAttempt = {
   paymentId: string;
   customerId: string | null;
-  email: string | null;
+  /** Keyed pseudonym of the email (base64url HMAC, see attempt-pseudonyms.ts); compare with facts.pseudonyms. */
+  emailPseudonym: string | null;
   cardFingerprint: string | null;
-  ipAddress: string | null;
+  /** Keyed pseudonym of the IP address; compare with facts.pseudonyms. */
+  ipPseudonym: string | null;
   ipCountry: string | null;
   amountUsd: number | null;
   succeeded: boolean;
@@ -22,6 +24,8 @@ export type ListEntry = { listType: "allow" | "block"; kind: "email" | "card_fin
 
 export type RuleFacts = {
   input: AssessPaymentRiskInput;
+  /** This attempt's email and IP as keyed pseudonyms, comparable with PastAttempt's (null when absent). */
+  pseudonyms: { email: string | null; ipAddress: string | null };
   /** Where the IP address is, when it can be placed. */
   ipLocation: GeoPoint | null;
   /** Earlier attempts sharing a card, customer, email or IP, newest first (bounded look-back). */

@@ -9,7 +9,7 @@ const T0 = Date.parse("2026-11-20T10:00:00Z");
 
 function attempt(minutes: number, overrides: Partial<PastAttempt> = {}): PastAttempt {
   return {
-    paymentId: `pay_${minutes}`, customerId: null, email: null, cardFingerprint: "fp_1", ipAddress: null, ipCountry: null,
+    paymentId: `pay_${minutes}`, customerId: null, emailPseudonym: null, cardFingerprint: "fp_1", ipPseudonym: null, ipCountry: null,
     amountUsd: 10, succeeded: false, occurredAt: new Date(T0 + minutes * MIN), ...overrides,
   };
 }
@@ -17,6 +17,8 @@ function attempt(minutes: number, overrides: Partial<PastAttempt> = {}): PastAtt
 function facts(history: PastAttempt[], atMinutes: number, input: Partial<AssessPaymentRiskInput> = {}): RuleFacts {
   return {
     input: { merchantId: "mer_1", amountMinor: 1000n, currency: "USD", cardFingerprint: "fp_1", paymentMethodType: "card", occurredAt: new Date(T0 + atMinutes * MIN), ...input },
+    // The rule sees pseudonyms only; here the plaintext stands in for its pseudonym.
+    pseudonyms: { email: input.email ?? null, ipAddress: input.ipAddress ?? null },
     ipLocation: null,
     history: [...history].sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime()),
     listMatches: [],
@@ -62,7 +64,7 @@ describe("velocity", () => {
   });
 
   it("answers rate_limited for an IP address", () => {
-    const history = [0, 1, 2, 3].map((m) => attempt(m, { cardFingerprint: `fp_${m}`, ipAddress: "203.0.113.9" }));
+    const history = [0, 1, 2, 3].map((m) => attempt(m, { cardFingerprint: `fp_${m}`, ipPseudonym: "203.0.113.9" }));
     const result = velocityRule.evaluate(facts(history, 5, { cardFingerprint: "fp_new", ipAddress: "203.0.113.9" }), config);
     expect(result.block?.code).toBe("rate_limited");
   });

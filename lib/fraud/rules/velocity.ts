@@ -12,12 +12,12 @@ export const ZVelocityConfig = z.object({
 });
 export type VelocityConfig = z.output<typeof ZVelocityConfig>;
 
-type Dimension = "cardFingerprint" | "customerId" | "email" | "ipAddress";
-const DIMENSIONS: { key: Dimension; label: string; code: "card_declined" | "rate_limited" }[] = [
-  { key: "cardFingerprint", label: "card", code: "card_declined" },
-  { key: "customerId", label: "customer", code: "card_declined" },
-  { key: "email", label: "email", code: "card_declined" },
-  { key: "ipAddress", label: "IP address", code: "rate_limited" },
+type Dimension = "cardFingerprint" | "customerId" | "emailPseudonym" | "ipPseudonym";
+const DIMENSIONS: { key: Dimension; valueOf: (facts: RuleFacts) => string | null | undefined; label: string; code: "card_declined" | "rate_limited" }[] = [
+  { key: "cardFingerprint", valueOf: (facts) => facts.input.cardFingerprint, label: "card", code: "card_declined" },
+  { key: "customerId", valueOf: (facts) => facts.input.customerId, label: "customer", code: "card_declined" },
+  { key: "emailPseudonym", valueOf: (facts) => facts.pseudonyms.email, label: "email", code: "card_declined" },
+  { key: "ipPseudonym", valueOf: (facts) => facts.pseudonyms.ipAddress, label: "IP address", code: "rate_limited" },
 ];
 
 /**
@@ -55,7 +55,7 @@ export const velocityRule: FraudRule<VelocityConfig> = {
   evaluate(facts: RuleFacts, config: VelocityConfig): RuleResult {
     const nowMs = facts.input.occurredAt.getTime();
     for (const dimension of DIMENSIONS) {
-      const value = facts.input[dimension.key];
+      const value = dimension.valueOf(facts);
       if (!value) continue;
       const until = activeBlockUntil(failuresFor(facts.history, dimension.key, value), nowMs, config);
       if (until !== null) {
