@@ -11,7 +11,14 @@ import type { Actor } from "@/lib/compliance/record-audit-event";
 import type { Tx } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { isValidIdempotencyKey, requestFingerprint } from "@/lib/idempotency/fingerprint";
-import { runIdempotentAtomic, runIdempotentExternal, type StoredResponse } from "@/lib/idempotency/run-idempotent";
+import {
+  type IdempotencyScope,
+  type IdempotentOutcome,
+  runIdempotentAtomic,
+  runIdempotentExternal,
+  runIdempotentInStatement,
+  type StoredResponse,
+} from "@/lib/idempotency/run-idempotent";
 import { logger } from "@/lib/log/logger";
 import { findCardData } from "./card-data";
 import { AppError, errorBody } from "./errors";
@@ -30,9 +37,11 @@ export type ApiOptions<TBody extends z.ZodType | undefined, TQuery extends z.Zod
   /**
    * "atomic": the handler gets `tx`; key record, effect and response commit together (local work).
    * "external": the key is claimed first, then the handler runs (it calls out, e.g. to the PSP).
+   * "statement": the handler gets `idempotency` (the key's scope) and claims the key, does its effect and
+   * stores its response in one statement of its own, returning the IdempotentOutcome (POST /api/v1/transfers).
    * Mutating calls with secret keys must choose one; session calls rely on the Origin check instead.
    */
-  idempotency?: "atomic" | "external";
+  idempotency?: "atomic" | "external" | "statement";
   /** HTTP status of a successful response. */
   successStatus?: number;
 };
@@ -50,6 +59,8 @@ export type ApiContext<TBody, TQuery> = {
   idempotencyKey: string | null;
   /** Set when `idempotency: "atomic"`: do every write through it. */
   tx: Tx;
+  /** Set when `idempotency: "statement"`: the key's scope; the handler returns the IdempotentOutcome. */
+  idempotency: IdempotencyScope | null;
 };
 
 type RouteContext = { params?: Promise<Record<string, string | string[]>> };
@@ -262,11 +273,14 @@ export function withApi<TBody extends z.ZodType | undefined = undefined, TQuery 
         }
       }
       const successStatus = options.successStatus ?? 200;
+      let idempotency: IdempotencyScope | null = null;
       const run = async (tx?: Tx): Promise<StoredResponse> => {
         const result = await handler({
           request, requestId, params, merchantId: merchantId!, actor, user,
-          body: body as Infer<TBody>, query: query as Infer<TQuery>, idempotencyKey: headerKey, tx: tx as Tx,
+          body: body as Infer<TBody>, query: query as Infer<TQuery>, idempotencyKey: headerKey, tx: tx as Tx, idempotency,
         });
+        // "statement": the handler stored its response with its effect and returns the outcome itself.
+        if (options.idempotency === "statement" && idempotency) return result as IdempotentOutcome;
         return { status: successStatus, body: toJson(result) };
       };
 
@@ -279,7 +293,13 @@ export function withApi<TBody extends z.ZodType | undefined = undefined, TQuery 
           fingerprint: requestFingerprint(method, url.pathname, rawBody),
           requestId,
         };
-        outcome = options.idempotency === "atomic" ? await runIdempotentAtomic(scope, run) : await runIdempotentExternal(scope, () => run());
+        idempotency = scope;
+        outcome =
+          options.idempotency === "atomic"
+            ? await runIdempotentAtomic(scope, run)
+            : options.idempotency === "statement"
+              ? await runIdempotentInStatement(scope, () => run() as Promise<IdempotentOutcome>)
+              : await runIdempotentExternal(scope, () => run());
       } else {
         outcome = await run();
       }

@@ -25,7 +25,8 @@ function aad(scope: IdempotencyScope): string {
   return `${scope.merchantId}\n${scope.endpoint}\n${scope.key}`;
 }
 
-function lockId(scope: IdempotencyScope): bigint {
+/** The transaction-scoped advisory lock that serialises requests with one key (same in every mode). */
+export function lockId(scope: IdempotencyScope): bigint {
   const digest = createHash("sha256").update(`${scope.merchantId}\n${scope.endpoint}\n${scope.key}`).digest();
   return digest.readBigInt64BE(0);
 }
@@ -35,7 +36,7 @@ async function tryLock(tx: Tx, scope: IdempotencyScope): Promise<boolean> {
   return rows[0]?.locked === true;
 }
 
-function inUse(): AppError {
+export function inUse(): AppError {
   return new AppError(
     "idempotency_key_in_use",
     "A request with this Idempotency-Key is still being processed. Retry once it has finished.",
@@ -49,16 +50,28 @@ async function findExisting(tx: Tx, scope: IdempotencyScope) {
   });
 }
 
-function checkFingerprint(existing: { fingerprint: string }, scope: IdempotencyScope): void {
-  if (existing.fingerprint !== scope.fingerprint) {
-    throw new AppError(
-      "idempotency_key_reused",
-      "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than the one used on the original request.",
-    );
-  }
+export function keyReused(): AppError {
+  return new AppError(
+    "idempotency_key_reused",
+    "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than the one used on the original request.",
+  );
 }
 
-function expiresAt(): Date {
+function checkFingerprint(existing: { fingerprint: string }, scope: IdempotencyScope): void {
+  if (existing.fingerprint !== scope.fingerprint) throw keyReused();
+}
+
+/** A response sealed for storage under this key (what every mode writes to idempotency_keys.response_body). */
+export function sealStoredResponse(scope: IdempotencyScope, body: string): string {
+  return sealResponseBody(body, aad(scope));
+}
+
+/** A stored response body opened for replay. */
+export function openStoredResponse(scope: IdempotencyScope, stored: string): string {
+  return openResponseBody(stored, aad(scope));
+}
+
+export function expiresAt(): Date {
   return new Date(Date.now() + getEnv().IDEMPOTENCY_KEY_TTL_HOURS * 3_600_000);
 }
 
@@ -115,6 +128,27 @@ export async function runIdempotentAtomic(
       },
       { timeout: 30_000, maxWait: 10_000 },
     );
+  } catch (error) {
+    if (isFinalError(error) && !["idempotency_key_reused"].includes(error.code)) {
+      return { ...(await storeFinalError(scope, error)), replayed: false };
+    }
+    throw error;
+  }
+}
+
+/**
+ * For local work that claims the key, does its effect and stores its response in ONE statement of its own
+ * (POST /api/v1/transfers: lib/ledger/post-transfers.ts, the SQL function ledger_post_transfers): the same
+ * protocol as runIdempotentAtomic (advisory try-lock on the key, then the stored key decides: replay, 422 or
+ * 409), inside that statement, so key record, effect and response commit together in one round trip. `work`
+ * returns the outcome or throws; a final error is stored for replay here, exactly as runIdempotentAtomic does.
+ */
+export async function runIdempotentInStatement(
+  scope: IdempotencyScope,
+  work: () => Promise<IdempotentOutcome>,
+): Promise<IdempotentOutcome> {
+  try {
+    return await work();
   } catch (error) {
     if (isFinalError(error) && !["idempotency_key_reused"].includes(error.code)) {
       return { ...(await storeFinalError(scope, error)), replayed: false };

@@ -23,7 +23,7 @@ export {
   type Side,
 } from "./chart-of-accounts";
 export { createAccount, createAccountDto, type CreateAccountInput } from "./create-account";
-export { createTransfer, createTransferDto, type CreateTransferInput, createTransferNow, toTransferDto } from "./create-transfer";
+export { createTransfer, createTransferDto, createTransferIdempotent, type CreateTransferInput, createTransferNow, toTransferDto } from "./create-transfer";
 export {
   type TCreateTransferRequest,
   type TListTransfersQuery,
@@ -61,5 +61,6 @@ export {
   startBalanceCheckLoop,
 } from "./run-balance-check";
 export { setAccountStatus } from "./set-account-status";
-export { createTransferBatched, createTransferBatcher, TRANSFER_BATCH_SIZE_MAX, type TransferBatcher } from "./transfer-batcher";
+export { createTransferBatched, createTransferBatcher, sharedTransferBatcher, TRANSFER_BATCH_SIZE_MAX, type TransferBatcher } from "./transfer-batcher";
+export { postTransfers, type PreparedTransfer, prepareTransfer, type TransferOutcome } from "./post-transfers";
 export { isRetryableSqlError, LEDGER_RETRY_ATTEMPTS_MAX, type SqlClient, withLedgerRetry } from "./sql";
