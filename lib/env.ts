@@ -55,6 +55,8 @@ const ZEnv = z.object({
   COOKIE_SECURE: ZBooleanString.optional(),
   /** SMTP server for outgoing email (receipts): smtp://user:pass@host:587 or smtps://…:465. Unset: kept in the local outbox (Developers → Emails). */
   SMTP_URL: z.string().url().refine((url) => /^smtps?:\/\//.test(url), "must be an smtp:// or smtps:// URL").optional(),
+  /** Days finished outbox emails (sent, stored, skipped, failed; their sealed address and body) are kept. */
+  EMAIL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
   /** Sender of outgoing email. */
   EMAIL_FROM: z.string().min(3).default("Settle receipts <receipts@settle.localhost>"),
   /** Allow merchant webhook endpoints on private networks (10/8, 172.16/12, 192.168/16, …); loopback is always allowed outside production. */

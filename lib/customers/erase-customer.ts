@@ -1,13 +1,15 @@
 // GDPR erasure by crypto-shredding: the customer's data key is deleted, so every encrypted field becomes
 // unreadable (including copies in backups); the row and its pseudonymous id stay, so payments and ledger
 // entries that reference it are untouched and balances do not change. Also the retention job. Fraud
-// history linked to the customer (by id or email pseudonym) loses its identifying link columns.
+// history linked to the customer (by id or email pseudonym) loses its identifying link columns; their
+// outbox emails (sealed with their key) are cleared and never sent.
 import { AppError } from "@/lib/api/errors";
 import { recordAuditEvent, type Actor } from "@/lib/compliance/record-audit-event";
 import { destroyCustomerDataKey } from "@/lib/compliance/encryption/key-hierarchy";
 import { db, type Tx } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { neutraliseCustomerPaymentAttempts } from "@/lib/fraud/customer-payment-attempts";
+import { eraseCustomerEmails } from "@/lib/notifications/email-content";
 import { toCustomerDto } from "./customer-dto";
 import type { TCustomerDto } from "./customer.types";
 import { getCustomerOrThrow } from "./get-customer";
@@ -23,11 +25,12 @@ async function eraseInTx(tx: Tx, merchantId: string, customerId: string, actor: 
     where id = ${customerId} and merchant_id = ${merchantId} and erased_at is null`;
   if (erased === 1) {
     const attempts = await neutraliseCustomerPaymentAttempts(tx, { merchantId, customerId, email: before.email });
+    const emails = await eraseCustomerEmails(tx, merchantId, customerId);
     const destroyed = await destroyCustomerDataKey(tx, merchantId, customerId);
     await recordAuditEvent(
       {
         merchantId, actor, action: "customer.erased", target: { type: "customer", id: customerId },
-        data: { reason, data_key_destroyed: destroyed, payment_attempts_neutralised: attempts },
+        data: { reason, data_key_destroyed: destroyed, payment_attempts_neutralised: attempts, emails_erased: emails },
       },
       tx,
     );

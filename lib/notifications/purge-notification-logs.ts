@@ -1,15 +1,15 @@
 // Keeps the event log, delivery log and email outbox bounded: finished records older than the retention
 // are deleted in batches (events are listed for 30 days by Stripe; Settle keeps 90).
 import { db } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
 
 export const EVENT_RETENTION_DAYS = 90;
-export const EMAIL_RETENTION_DAYS = 90;
 const PURGE_BATCH_SIZE = 1_000;
 const PURGE_BATCHES_MAX = 100;
 
 export async function purgeNotificationLogs(now: Date = new Date()): Promise<{ events: number; emails: number }> {
   const eventCutoff = new Date(now.getTime() - EVENT_RETENTION_DAYS * 86_400_000);
-  const emailCutoff = new Date(now.getTime() - EMAIL_RETENTION_DAYS * 86_400_000);
+  const emailCutoff = new Date(now.getTime() - getEnv().EMAIL_RETENTION_DAYS * 86_400_000);
   let events = 0;
   for (let batch = 0; batch < PURGE_BATCHES_MAX; batch++) {
     // Events with a pending delivery stay until it finishes (at most 3 days after the event). Children

@@ -5,6 +5,8 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { beforeEach, describe, expect, test } from "vitest";
 import ReceiptPage from "@/app/receipts/[token]/page";
 import { createCustomer } from "@/lib/customers/create-customer";
+import { eraseCustomer } from "@/lib/customers/erase-customer";
+import { purgeNotificationLogs } from "@/lib/notifications/purge-notification-logs";
 import { db } from "@/lib/db/client";
 import type { PaymentStatus } from "@/lib/generated/prisma/client";
 import { newId } from "@/lib/ids";
@@ -132,6 +134,52 @@ describe("receipt emails", () => {
     // Calling again does not send a second receipt.
     expect((await sendReceiptEmail(paymentId)).id).toBe(email.id);
     expect(await db().emailMessage.count({ where: { merchantId } })).toBe(1);
+  });
+
+  test("address and bodies are stored only encrypted; erasing the customer shreds sent ones and cancels queued ones", async () => {
+    const { merchantId } = await makeMerchant("Sealed Shop");
+    const customer = await db().$transaction((tx) => createCustomer(tx, { merchantId, actor, email: "sealed.buyer@example.com", name: "Selma Sealed" } as Parameters<typeof createCustomer>[1]));
+    const { paymentId: sentPayment } = await insertPayment(merchantId, { customerId: customer.id });
+    const { paymentId: queuedPayment } = await insertPayment(merchantId, { customerId: customer.id });
+    const { paymentId: guestPayment } = await insertPayment(merchantId);
+    const sent = await sendReceiptEmail(sentPayment);
+    expect(sent).toMatchObject({ status: "stored", to: "sealed.buyer@example.com" });
+    await db().$transaction((tx) => enqueueReceiptEmail(tx, { merchantId, paymentId: queuedPayment, to: "other.address@example.com" }));
+    expect(await sendReceiptEmail(guestPayment, { to: "guest.buyer@example.com" })).toMatchObject({ status: "stored", to: "guest.buyer@example.com" });
+
+    const rows = await db().$queryRaw<Record<string, unknown>[]>`select * from email_messages where merchant_id = ${merchantId}`;
+    expect(rows).toHaveLength(3);
+    const plaintext = JSON.stringify(rows, (_key, value) => (value instanceof Uint8Array ? Buffer.from(value).toString("latin1") : value));
+    expect(plaintext).not.toMatch(/sealed\.buyer|other\.address|guest\.buyer|Selma/);
+    expect(rows.filter((row) => row.customer_id === customer.id)).toHaveLength(2);
+    // The outbox view opens them.
+    const outbox = await listEmails(merchantId, { limit: 10 });
+    expect(outbox.data.find((email) => email.id === sent.id)?.text).toContain("Amount paid: $42.50");
+
+    await eraseCustomer(merchantId, customer.id, actor);
+    const after = await db().emailMessage.findMany({ where: { merchantId }, orderBy: { id: "asc" } });
+    const byPayment = Object.fromEntries(after.map((row) => [row.relatedObjectId, row]));
+    expect(byPayment[sentPayment]).toMatchObject({ status: "stored", toAddressEncrypted: null, bodyEncrypted: null });
+    expect(byPayment[queuedPayment]).toMatchObject({ status: "skipped", toAddressEncrypted: null, error: "The customer was erased." });
+    expect(byPayment[guestPayment]!.bodyEncrypted).not.toBeNull();
+    expect(await sendQueuedEmails({ transport: recordingTransport() })).toEqual([]);
+    const shown = await listEmails(merchantId, { limit: 10 });
+    expect(shown.data.find((email) => email.id === sent.id)).toMatchObject({ to: null, text: null });
+    expect(shown.data.find((email) => email.related_object === guestPayment)).toMatchObject({ to: "guest.buyer@example.com" });
+  });
+
+  test("the purge deletes finished emails older than EMAIL_RETENTION_DAYS (default 90), keeps newer and queued ones", async () => {
+    const { merchantId } = await makeMerchant();
+    const t0 = new Date("2026-01-01T00:00:00Z");
+    const { paymentId: old } = await insertPayment(merchantId);
+    const { paymentId: oldQueued } = await insertPayment(merchantId);
+    await sendReceiptEmail(old, { to: "old@example.com", now: () => t0 });
+    await db().$transaction((tx) => enqueueReceiptEmail(tx, { merchantId, paymentId: oldQueued, to: "q@example.com" }, t0));
+    const dayMs = 86_400_000;
+    await purgeNotificationLogs(new Date(t0.getTime() + 89 * dayMs));
+    expect(await db().emailMessage.count({ where: { merchantId } })).toBe(2);
+    await purgeNotificationLogs(new Date(t0.getTime() + 91 * dayMs));
+    expect(await db().emailMessage.findMany({ where: { merchantId }, select: { relatedObjectId: true } })).toEqual([{ relatedObjectId: oldQueued }]);
   });
 
   test("a payment without a customer email is skipped; SMTP failures are retried, then given up", async () => {

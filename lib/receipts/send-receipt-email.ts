@@ -1,6 +1,8 @@
 // Receipt emails through the email outbox: enqueueReceiptEmail writes a queued message in the caller's
 // transaction (payments call it when a payment is captured); the receipts.send job renders and sends
 // it (SMTP, or the local outbox) with retries. sendReceiptEmail does both at once for one payment.
+// The address and bodies are stored encrypted (lib/notifications/email-content.ts); only the sender opens
+// the address, and the outbox view opens what was sent.
 import { AppError } from "@/lib/api/errors";
 import { getCustomerOrThrow } from "@/lib/customers/get-customer";
 import { db, type Tx } from "@/lib/db/client";
@@ -8,6 +10,7 @@ import { getEnv } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { newId } from "@/lib/ids";
 import { logger } from "@/lib/log/logger";
+import { openEmailContent, sealEmailContent } from "@/lib/notifications/email-content";
 import { getEmailTransport, type EmailTransport } from "./email-transport";
 import { getReceiptByPaymentId } from "./get-receipt";
 import { renderReceiptEmail } from "./render-receipt-email";
@@ -28,13 +31,27 @@ function dedupeKey(paymentId: string): string {
 
 /**
  * Queues the receipt email of a payment in the caller's transaction; at most one per payment (a second
- * call is a no-op). `to` overrides the customer's email (e.g. a receipt_email given at checkout).
+ * call is a no-op). `to` overrides the customer's email (e.g. a receipt_email given at checkout); it is
+ * sealed with the payment's customer's key (`customerId`, looked up when not given) or the merchant's.
  */
-export async function enqueueReceiptEmail(tx: Tx, input: { merchantId: string; paymentId: string; to?: string | null }, now: Date = new Date()): Promise<{ emailId: string; queued: boolean }> {
+export async function enqueueReceiptEmail(
+  tx: Tx,
+  input: { merchantId: string; paymentId: string; to?: string | null; customerId?: string | null },
+  now: Date = new Date(),
+): Promise<{ emailId: string; queued: boolean }> {
   if (input.to && !EMAIL_ADDRESS.test(input.to)) throw new AppError("parameter_invalid", "The receipt email address is not valid.", { param: "receipt_email" });
   const id = newId("email", now.getTime());
+  let customerId = input.customerId ?? null;
+  let toAddressEncrypted: Uint8Array<ArrayBuffer> | null = null;
+  if (input.to) {
+    if (input.customerId === undefined) {
+      const payment = await tx.payment.findFirst({ where: { id: input.paymentId, merchantId: input.merchantId }, select: { customerId: true } });
+      customerId = payment?.customerId ?? null;
+    }
+    ({ toAddressEncrypted } = await sealEmailContent(tx, { merchantId: input.merchantId, customerId }, id, { toAddress: input.to }));
+  }
   const { count } = await tx.emailMessage.createMany({
-    data: [{ id, merchantId: input.merchantId, dedupeKey: dedupeKey(input.paymentId), kind: "receipt", toAddress: input.to ?? null, status: "queued", nextAttemptAt: now, relatedObjectId: input.paymentId, createdAt: now }],
+    data: [{ id, merchantId: input.merchantId, customerId, dedupeKey: dedupeKey(input.paymentId), kind: "receipt", toAddressEncrypted, status: "queued", nextAttemptAt: now, relatedObjectId: input.paymentId, createdAt: now }],
     skipDuplicates: true,
   });
   if (count === 1) return { emailId: id, queued: true };
@@ -43,9 +60,9 @@ export async function enqueueReceiptEmail(tx: Tx, input: { merchantId: string; p
 }
 
 /** The recipient: the address given when queued, else the customer's email (null once erased or unknown). */
-async function recipientOf(message: { toAddress: string | null }, receipt: { merchantId: string; customerId: string | null }): Promise<string | null> {
+async function recipientOf(message: { toAddress: string | null; sealedUnreadable: boolean }, receipt: { merchantId: string; customerId: string | null }): Promise<string | null> {
   if (message.toAddress) return message.toAddress;
-  if (!receipt.customerId) return null;
+  if (message.sealedUnreadable || !receipt.customerId) return null;
   try {
     const customer = await getCustomerOrThrow(receipt.merchantId, receipt.customerId);
     return customer.email;
@@ -63,7 +80,10 @@ function retryDelayMs(attempts: number): number {
 async function processEmail(emailId: string, options: EmailOptions): Promise<EmailOutcome> {
   const clock = options.now ?? (() => new Date());
   const transport = options.transport ?? getEmailTransport();
-  const message = await db().emailMessage.findUniqueOrThrow({ where: { id: emailId }, select: { id: true, kind: true, toAddress: true, relatedObjectId: true, attemptCount: true } });
+  const message = await db().emailMessage.findUniqueOrThrow({
+    where: { id: emailId },
+    select: { id: true, merchantId: true, customerId: true, kind: true, toAddressEncrypted: true, bodyEncrypted: true, relatedObjectId: true, attemptCount: true },
+  });
   const finish = async (data: Prisma.EmailMessageUpdateManyMutationInput, status: EmailOutcome["status"], error: string | null) => {
     await db().emailMessage.updateMany({ where: { id: emailId, status: "sending" }, data: { ...data, status, error } });
     return { emailId, status, error };
@@ -72,11 +92,15 @@ async function processEmail(emailId: string, options: EmailOptions): Promise<Ema
 
   const receipt = await getReceiptByPaymentId(message.relatedObjectId);
   if (!receipt) return finish({ nextAttemptAt: null }, "skipped", "The payment has no receipt (nothing was captured).");
-  const to = await recipientOf(message, receipt);
+  const opened = await openEmailContent({ ...message, bodyEncrypted: null });
+  const to = await recipientOf({ toAddress: opened.toAddress, sealedUnreadable: opened.unreadable }, receipt);
   if (!to) return finish({ nextAttemptAt: null }, "skipped", "No recipient: the payment has no customer email.");
   const rendered = renderReceiptEmail(receipt);
   const from = getEnv().EMAIL_FROM;
-  const content = { toAddress: to, fromAddress: from, subject: rendered.subject, textBody: rendered.text, htmlBody: rendered.html, transport: transport.name };
+  // What was sent is kept sealed with the customer's key (erasure shreds it), or the merchant's.
+  const owner = { merchantId: receipt.merchantId, customerId: message.customerId ?? receipt.customerId };
+  const sealed = await sealEmailContent(db(), owner, emailId, { toAddress: to, body: { text: rendered.text, html: rendered.html } });
+  const content = { customerId: owner.customerId, ...sealed, fromAddress: from, subject: rendered.subject, transport: transport.name };
   try {
     await transport.send({ from, to, ...rendered });
   } catch (error) {
@@ -152,17 +176,19 @@ export async function sendReceiptEmail(paymentId: string, options: EmailOptions 
   });
   if (claimed.count === 1) await processEmail(emailId, options);
   const row = await db().emailMessage.findUniqueOrThrow({ where: { id: emailId } });
-  return toEmailMessageDto(row);
+  return toEmailMessageDto(row, (await openEmailContent({ ...row, bodyEncrypted: null })).toAddress);
 }
 
-export function toEmailMessageDto(row: {
-  id: string; kind: string; status: string; toAddress: string | null; subject: string | null; transport: string | null; error: string | null; relatedObjectId: string | null; createdAt: Date; sentAt: Date | null;
-}): EmailMessageDto {
+/** `to` is the opened (decrypted) address, or null when there is none or it was crypto-shredded. */
+export function toEmailMessageDto(
+  row: { id: string; kind: string; status: string; subject: string | null; transport: string | null; error: string | null; relatedObjectId: string | null; createdAt: Date; sentAt: Date | null },
+  to: string | null,
+): EmailMessageDto {
   return {
     id: row.id,
     kind: row.kind,
     status: row.status,
-    to: row.toAddress,
+    to,
     subject: row.subject,
     transport: row.transport,
     error: row.error,
