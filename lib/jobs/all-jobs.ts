@@ -4,3 +4,4 @@ import "@/lib/compliance/jobs";
 import "@/lib/payments/jobs";
 import "@/lib/reconciliation/jobs";
 import "@/lib/notifications/jobs";
+import "@/lib/dashboard/jobs";
