@@ -16,6 +16,7 @@ export const ID_PREFIXES = {
   payment: "pay",
   refund: "re",
   dispute: "dp",
+  file: "file",
   event: "evt",
   webhookEndpoint: "we",
   webhookDelivery: "whd",

@@ -44,6 +44,11 @@ export type ApiOptions<TBody extends z.ZodType | undefined, TQuery extends z.Zod
   idempotency?: "atomic" | "external" | "statement";
   /** HTTP status of a successful response. */
   successStatus?: number;
+  /**
+   * Take a multipart/form-data body (file uploads) instead of JSON, up to `limitBytes`; the handler gets
+   * it as `form`. Text fields get the card-data check; not combinable with `body` or `idempotency`.
+   */
+  multipart?: { limitBytes: number };
 };
 
 export type ApiContext<TBody, TQuery> = {
@@ -61,6 +66,8 @@ export type ApiContext<TBody, TQuery> = {
   tx: Tx;
   /** Set when `idempotency: "statement"`: the key's scope; the handler returns the IdempotentOutcome. */
   idempotency: IdempotencyScope | null;
+  /** Set for mutating calls with the `multipart` option. */
+  form: FormData | null;
 };
 
 type RouteContext = { params?: Promise<Record<string, string | string[]>> };
@@ -87,9 +94,13 @@ function jsonResponse(status: number, body: string, requestId: string, extra: Re
 }
 
 async function readBodyText(request: Request, limitBytes: number): Promise<string> {
+  return (await readBodyBytes(request, limitBytes)).toString("utf8");
+}
+
+async function readBodyBytes(request: Request, limitBytes: number): Promise<Buffer> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limitBytes) throw new AppError("body_too_large", `Request bodies are limited to ${limitBytes} bytes.`);
-  if (!request.body) return "";
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -109,7 +120,20 @@ async function readBodyText(request: Request, limitBytes: number): Promise<strin
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+async function readMultipart(request: Request, limitBytes: number): Promise<FormData> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^multipart\/form-data\b/i.test(type)) {
+    throw new AppError("unsupported_content_type", "Send the request body as 'Content-Type: multipart/form-data'.");
+  }
+  const bytes = await readBodyBytes(request, limitBytes);
+  try {
+    return await new Response(new Uint8Array(bytes), { headers: { "content-type": type } }).formData();
+  } catch {
+    throw new AppError("parameter_invalid", "The multipart/form-data body could not be read.");
+  }
 }
 
 function parseJsonBody(request: Request, text: string): unknown {
@@ -234,7 +258,13 @@ export function withApi<TBody extends z.ZodType | undefined = undefined, TQuery 
       // 2. Input: size, type, JSON, no card data, schema (unknown fields rejected).
       let rawBody: unknown = undefined;
       let body: unknown = undefined;
-      if (mutating) {
+      let form: FormData | null = null;
+      if (mutating && options.multipart) {
+        form = await readMultipart(request, options.multipart.limitBytes);
+        const fields = Object.fromEntries([...form.entries()].filter(([, value]) => typeof value === "string"));
+        const cardData = findCardData(fields);
+        if (cardData) throw new AppError("card_data_not_allowed", "Card numbers and security codes must never be sent to Settle.", { param: cardData });
+      } else if (mutating) {
         const text = await readBodyText(request, env.API_BODY_LIMIT_BYTES);
         rawBody = parseJsonBody(request, text);
         const cardData = findCardData(rawBody);
@@ -274,13 +304,19 @@ export function withApi<TBody extends z.ZodType | undefined = undefined, TQuery 
       }
       const successStatus = options.successStatus ?? 200;
       let idempotency: IdempotencyScope | null = null;
+      const own: { response: Response | null } = { response: null };
       const run = async (tx?: Tx): Promise<StoredResponse> => {
         const result = await handler({
           request, requestId, params, merchantId: merchantId!, actor, user,
-          body: body as Infer<TBody>, query: query as Infer<TQuery>, idempotencyKey: headerKey, tx: tx as Tx, idempotency,
+          body: body as Infer<TBody>, query: query as Infer<TQuery>, idempotencyKey: headerKey, tx: tx as Tx, idempotency, form,
         });
         // "statement": the handler stored its response with its effect and returns the outcome itself.
         if (options.idempotency === "statement" && idempotency) return result as IdempotentOutcome;
+        // A handler may answer with its own Response (a file download); it is not stored for replay.
+        if (result instanceof Response && !options.idempotency) {
+          own.response = result;
+          return { status: result.status, body: "" };
+        }
         return { status: successStatus, body: toJson(result) };
       };
 
@@ -304,6 +340,10 @@ export function withApi<TBody extends z.ZodType | undefined = undefined, TQuery 
         outcome = await run();
       }
       status = outcome.status;
+      if (own.response) {
+        own.response.headers.set("request-id", requestId);
+        return own.response;
+      }
       return jsonResponse(outcome.status, outcome.body, requestId, outcome.replayed ? { "idempotent-replayed": "true" } : {});
     } catch (error) {
       if (error instanceof ClientAbortedError) {
