@@ -39,14 +39,18 @@ export async function transitionPayment(tx: Tx, input: TransitionInput): Promise
   const eventType = `payment.${input.cause ?? input.to}`;
   const timestampField = timestampColumn?.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
   const now = new Date();
-  // Read the status we are leaving inside the same guarded statement's transaction: lock the row so the
-  // history row names the exact predecessor.
-  const current = await tx.$queryRaw<{ status: PaymentStatus }[]>`
-    select status from payments where id = ${input.paymentId} and merchant_id = ${input.merchantId} for update`;
-  if (current.length === 0) throw new AppError("resource_missing", `No such payment: '${input.paymentId}'`, { param: "payment" });
-  const fromStatus = current[0]!.status;
+  // The status we leave, for the history row: with one legal predecessor the guarded UPDATE itself names
+  // it; with several, lock the row first and read it (the UPDATE below then cannot see another status).
+  let fromStatus: PaymentStatus | null = legalFrom.length === 1 ? legalFrom[0]! : null;
+  if (fromStatus === null) {
+    const current = await tx.$queryRaw<{ status: PaymentStatus }[]>`
+      select status from payments where id = ${input.paymentId} and merchant_id = ${input.merchantId} for update`;
+    if (current.length === 0) throw new AppError("resource_missing", `No such payment: '${input.paymentId}'`, { param: "payment" });
+    fromStatus = current[0]!.status;
+  }
 
-  const updated = await tx.payment.updateMany({
+  // One statement: the guarded UPDATE returns the row it changed (no re-read).
+  const [changed] = await tx.payment.updateManyAndReturn({
     where: { id: input.paymentId, merchantId: input.merchantId, status: { in: [...legalFrom] } },
     data: {
       ...input.patch,
@@ -55,14 +59,16 @@ export async function transitionPayment(tx: Tx, input: TransitionInput): Promise
       ...(timestampField ? { [timestampField]: now } : {}),
     },
   });
-  const payment = await tx.payment.findUniqueOrThrow({ where: { id: input.paymentId } });
-  if (updated.count === 0) {
+  if (!changed) {
+    const payment = await tx.payment.findFirst({ where: { id: input.paymentId, merchantId: input.merchantId } });
+    if (!payment) throw new AppError("resource_missing", `No such payment: '${input.paymentId}'`, { param: "payment" });
     if (payment.status === input.to) return { payment, changed: false, from: payment.status };
     throw new AppError(
       "invalid_state_transition",
       `Payment ${input.paymentId} is ${payment.status}; it cannot move to ${input.to}.`,
     );
   }
+  const payment: PaymentRow = changed;
   await tx.paymentEvent.create({
     data: {
       paymentId: payment.id,
