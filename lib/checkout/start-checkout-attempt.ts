@@ -5,16 +5,12 @@
 // derives from the payment id), so it can only be charged once. A declined attempt is followed by a new
 // one. Wallet payments need no browser step: the payments engineer's createPayment does all of it.
 import type Stripe from "stripe";
-import { randomBytes } from "node:crypto";
 import { AppError } from "@/lib/api/errors";
 import type { Actor } from "@/lib/compliance/record-audit-event";
 import { db } from "@/lib/db/client";
-import { assessPaymentRisk } from "@/lib/fraud";
-import { newId } from "@/lib/ids";
-import { applyPaymentIntent, PI_EXPAND } from "@/lib/payments/apply-payment-intent";
-import { createPayment, pspCreateKey } from "@/lib/payments/create-payment";
-import { nextReceiptNumber } from "@/lib/payments/receipt-number";
-import { transitionPayment, type PaymentRow } from "@/lib/payments/transition-payment";
+import { PI_EXPAND } from "@/lib/payments/apply-payment-intent";
+import { createPayment, drivePayment, insertPreparedPayment, preparePayment, submitToPsp, takeReceiptNumber } from "@/lib/payments/create-payment";
+import type { PaymentRow } from "@/lib/payments/transition-payment";
 import { callPsp } from "@/lib/psp/psp-gateway";
 import { effectiveStatus, storedLineItems, type CheckoutSessionRow } from "./checkout-session-dto";
 import type { TStartAttemptRequest } from "./checkout-session.types";
@@ -75,6 +71,23 @@ export function declineMessage(payment: Pick<PaymentRow, "failureCode" | "declin
 }
 
 async function insertAttemptPayment(session: CheckoutSessionRow, attempt: number, method: "card" | "bank_debit"): Promise<PaymentRow> {
+  // The payments module's first step, as for every payment: risk assessed (reads) before the transaction;
+  // the row, the assessment and the move to pending/review/failed commit together with the attempt.
+  const prepared = await preparePayment({
+    merchantId: session.merchantId,
+    idempotencyKey: attemptKey(session.id, attempt),
+    customerId: session.customerId,
+    amount: session.amount,
+    currency: session.currency,
+    captureMethod: "automatic",
+    paymentMethodType: method,
+    // Not known until the customer confirms at the PSP; set from the PaymentIntent on sync.
+    paymentMethod: "",
+    description: `Checkout ${session.id}`,
+    statementDescriptor: null,
+    metadata: attemptMetadata(session, attempt),
+  });
+  const receiptNumber = await takeReceiptNumber(session.merchantId);
   return db().$transaction(async (tx) => {
     // Lock the session: two attempts racing for the same number end with one payment.
     const [locked] = await tx.$queryRaw<{ attempt: number; payment_id: string | null }[]>`
@@ -83,48 +96,21 @@ async function insertAttemptPayment(session: CheckoutSessionRow, attempt: number
     if (locked.attempt >= attempt && locked.payment_id) {
       return tx.payment.findUniqueOrThrow({ where: { id: locked.payment_id } });
     }
-    const receiptNumber = await nextReceiptNumber(tx, session.merchantId);
-    const payment = await tx.payment.create({
-      data: {
-        id: newId("payment"),
-        merchantId: session.merchantId,
-        customerId: session.customerId,
-        amount: session.amount,
-        currency: session.currency,
-        captureMethod: "automatic",
-        paymentMethodType: method,
-        // Not known until the customer confirms at the PSP; set from the PaymentIntent on sync.
-        paymentMethod: "",
-        description: `Checkout ${session.id}`,
-        metadata: attemptMetadata(session, attempt),
-        idempotencyKey: attemptKey(session.id, attempt),
-        receiptNumber,
-        receiptToken: randomBytes(24).toString("base64url"),
-      },
-    });
+    const payment = await insertPreparedPayment(tx, prepared, receiptNumber, CHECKOUT_ACTOR);
     await tx.checkoutSession.update({ where: { id: session.id }, data: { attempt, paymentId: payment.id } });
     return payment;
   });
 }
 
-/** Risk first (as for every payment), then the PaymentIntent without confirm. */
+/** The PaymentIntent without confirm (payments' own path for a payment without a payment method). */
 async function releaseToPsp(payment: PaymentRow): Promise<{ payment: PaymentRow; pi: Stripe.PaymentIntent | null }> {
   let current = payment;
   if (current.status === "initiated") {
-    const assessment = await assessPaymentRisk({
-      merchantId: current.merchantId, amountMinor: current.amount, currency: current.currency, customerId: current.customerId ?? undefined,
-      paymentMethodType: current.paymentMethodType, occurredAt: current.createdAt, paymentId: current.id,
+    // A payment written before risk and release were one transaction: drive it through the same steps.
+    await drivePayment(current, CHECKOUT_ACTOR).catch((error) => {
+      if (!(error instanceof AppError) || !["card_declined", "rate_limited", "parameter_invalid"].includes(error.code)) throw error;
     });
-    const risk = { riskScore: assessment.score, riskOutcome: assessment.outcome, riskReasons: assessment.reasons };
-    const base = { merchantId: current.merchantId, paymentId: current.id, from: ["initiated"] as const, actor: CHECKOUT_ACTOR };
-    current = await db().$transaction(async (tx) => {
-      if (assessment.outcome === "review") return (await transitionPayment(tx, { ...base, to: "review", reason: "risk:review", patch: risk })).payment;
-      if (assessment.outcome === "block") {
-        const code = assessment.blockCode ?? "card_declined";
-        return (await transitionPayment(tx, { ...base, to: "failed", reason: "risk:block", patch: { ...risk, failureCode: code, failureMessage: "The payment was blocked as too risky." } })).payment;
-      }
-      return (await transitionPayment(tx, { ...base, to: "pending", reason: "risk:allow", patch: risk })).payment;
-    });
+    current = await db().payment.findUniqueOrThrow({ where: { id: current.id } });
   }
   if (current.status !== "pending") return { payment: current, pi: null };
   if (current.pspPaymentIntentId) {
@@ -133,23 +119,10 @@ async function releaseToPsp(payment: PaymentRow): Promise<{ payment: PaymentRow;
     if (outcome.kind !== "ok") throw new AppError("psp_unavailable", "The payment service did not answer. Try again in a moment.");
     return { payment: current, pi: outcome.value };
   }
-  const params: Stripe.PaymentIntentCreateParams = {
-    amount: Number(current.amount),
-    currency: current.currency.toLowerCase(),
-    capture_method: "automatic",
-    // Card and the bank debit of the currency; no redirect-based methods (the page confirms in place).
-    automatic_payment_methods: { enabled: true, allow_redirects: "never" },
-    metadata: { settle_payment_id: current.id, settle_merchant_id: current.merchantId },
-    description: current.description ?? undefined,
-    expand: PI_EXPAND,
-  };
-  const outcome = await callPsp("payment_intents.create", (stripe) => stripe.paymentIntents.create(params, { idempotencyKey: pspCreateKey(current.id) }));
-  if (outcome.kind !== "ok") {
-    // Nothing to confirm yet; the recovery job finds the PaymentIntent (metadata) if one was made.
-    throw new AppError("psp_unavailable", "The payment service did not answer. Try again in a moment.");
-  }
-  const applied = await applyPaymentIntent(current.id, outcome.value, CHECKOUT_ACTOR);
-  return { payment: applied.payment, pi: outcome.value };
+  const submitted = await submitToPsp(current, CHECKOUT_ACTOR);
+  // Nothing to confirm yet; the recovery job finds the PaymentIntent (metadata) if one was made.
+  if (!submitted.pi) throw new AppError("psp_unavailable", "The payment service did not answer. Try again in a moment.");
+  return { payment: submitted.payment, pi: submitted.pi };
 }
 
 export function attemptDto(attempt: number, payment: PaymentRow, pi: Stripe.PaymentIntent | null): CheckoutAttemptDto {

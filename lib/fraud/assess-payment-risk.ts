@@ -5,7 +5,7 @@
 import { customerMovements } from "@/lib/compliance/aml/gather-aml-facts";
 import { openReview } from "@/lib/compliance/aml/reviews/open-review";
 import { runAmlRules } from "@/lib/compliance/aml/rules";
-import { db } from "@/lib/db/client";
+import { db, type Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { currencyExponent } from "@/lib/money";
 import { ZAssessPaymentRiskInput, type PaymentRiskAssessment, type RiskReason, type TAssessPaymentRiskInput } from "./assess-payment-risk.types";
@@ -21,6 +21,18 @@ import { runFraudRules } from "./rules";
 import { toUsdMinor } from "./usd-equivalent";
 
 export async function assessPaymentRisk(raw: TAssessPaymentRiskInput): Promise<PaymentRiskAssessment> {
+  const evaluated = await evaluatePaymentRisk(raw);
+  return db().$transaction((tx) => evaluated.store(tx));
+}
+
+/**
+ * The same in two steps, for a caller that writes the assessment in its own transaction (payments: with
+ * the payment row and its first transition): the reads and the decision now, outside any transaction;
+ * `store(tx)` writes the assessment (and opens the review) in the caller's transaction.
+ */
+export async function evaluatePaymentRisk(
+  raw: TAssessPaymentRiskInput,
+): Promise<Omit<PaymentRiskAssessment, "assessmentId" | "reviewId"> & { store: (tx: Tx) => Promise<PaymentRiskAssessment> }> {
   const input = ZAssessPaymentRiskInput.parse(raw);
   const [settings, facts, amountUsdMinor] = await Promise.all([
     getRiskSettings(input.merchantId),
@@ -61,8 +73,8 @@ export async function assessPaymentRisk(raw: TAssessPaymentRiskInput): Promise<P
     thresholds: { reviewThreshold: settings.reviewThreshold, blockThreshold: settings.blockThreshold },
   });
 
-  const assessmentId = newRiskId("ra");
-  const reviewId = await db().$transaction(async (tx) => {
+  const store = async (tx: Tx): Promise<PaymentRiskAssessment> => {
+    const assessmentId = newRiskId("ra");
     await tx.riskAssessment.create({
       data: {
         id: assessmentId,
@@ -76,13 +88,15 @@ export async function assessPaymentRisk(raw: TAssessPaymentRiskInput): Promise<P
         modelVersion: model.version,
       },
     });
-    if (decided.outcome !== "review" || !input.paymentId) return undefined;
-    const review = await openReview(
-      { merchantId: input.merchantId, subjectType: "payment", subjectId: input.paymentId, reasons: decided.reasons, amountMinor: input.amountMinor, currency: input.currency },
-      tx,
-    );
-    return review.id;
-  });
-
-  return { ...decided, modelVersion: model.version, assessmentId, ...(reviewId ? { reviewId } : {}) };
+    let reviewId: string | undefined;
+    if (decided.outcome === "review" && input.paymentId) {
+      const review = await openReview(
+        { merchantId: input.merchantId, subjectType: "payment", subjectId: input.paymentId, reasons: decided.reasons, amountMinor: input.amountMinor, currency: input.currency },
+        tx,
+      );
+      reviewId = review.id;
+    }
+    return { ...decided, modelVersion: model.version, assessmentId, ...(reviewId ? { reviewId } : {}) };
+  };
+  return { ...decided, modelVersion: model.version, store };
 }

@@ -72,7 +72,13 @@ async function walkTo(tx: Tx, payment: PaymentRow, target: "pending" | "authoriz
   return { payment: current, reached: to > from };
 }
 
-export type ApplyResult = { payment: PaymentRow; pspStatus: string; declined: boolean };
+export type ApplyResult = {
+  payment: PaymentRow;
+  pspStatus: string;
+  declined: boolean;
+  /** What the customer must do next (requires_action), as stored in payment_psp_states; null otherwise. */
+  nextAction: unknown;
+};
 
 /** Applies the PaymentIntent's current truth to our payment (found by id). `pi` should be fresh from the PSP. */
 export async function applyPaymentIntent(paymentId: string, pi: Stripe.PaymentIntent, actor: Actor): Promise<ApplyResult> {
@@ -159,11 +165,12 @@ export async function applyPaymentIntent(paymentId: string, pi: Stripe.PaymentIn
           }
           break;
       }
+      // The PSP ids and card details go with the transition above; only a payment that did not move (or
+      // moved without them) needs them written here.
       if (Object.keys(common).length > 0 && (payment.pspPaymentIntentId === null || (charge && payment.pspChargeId !== charge.id))) {
-        await tx.payment.update({ where: { id: paymentId }, data: common as Prisma.PaymentUpdateInput });
-        payment = await tx.payment.findUniqueOrThrow({ where: { id: paymentId } });
+        payment = await tx.payment.update({ where: { id: paymentId }, data: common as Prisma.PaymentUpdateInput });
       }
-      return { payment, pspStatus: pi.status, declined };
+      return { payment, pspStatus: pi.status, declined, nextAction: nextAction ?? null };
     },
     { timeout: 20_000, maxWait: 10_000 },
   );

@@ -1,13 +1,16 @@
-// POST /api/v1/payments: insert the payment (initiated) in its own committed transaction BEFORE the PSP
-// is called, assess risk, move to pending, then create+confirm the PaymentIntent under an idempotency key
-// derived from the payment id. A resumed request (same client key) finds the row and drives it on; so
-// does the recovery job. Card declines store the failed payment and answer 402 card_declined.
+// POST /api/v1/payments in two transactions around the PSP call: (1) the risk assessment (read first),
+// the payment row and its move to pending (or review/failed), committed BEFORE the PSP is called; (2) the
+// PSP's answer applied (transitions, capture posting, audit, merchant events). The PaymentIntent create
+// carries an idempotency key derived from the payment id, so a resumed request (same client key) or the
+// recovery job re-drives it without a second charge. Card declines store the failed payment and answer
+// 402 card_declined. Wallet payments (acct_…) take the same risk step, then are captured from the wallet.
 import { randomBytes } from "node:crypto";
 import type Stripe from "stripe";
 import { AppError } from "@/lib/api/errors";
 import type { Actor } from "@/lib/compliance/record-audit-event";
-import { db } from "@/lib/db/client";
-import { assessPaymentRisk, recordPaymentAttempt } from "@/lib/fraud";
+import { db, type Tx } from "@/lib/db/client";
+import { recordPaymentAttempt } from "@/lib/fraud";
+import { evaluatePaymentRisk } from "@/lib/fraud/assess-payment-risk";
 import { newId } from "@/lib/ids";
 import { findAccount } from "@/lib/ledger";
 import { sqlPool } from "@/lib/db/client";
@@ -56,11 +59,95 @@ async function assertWalletUsable(merchantId: string, accountId: string, currenc
   }
 }
 
+/** The columns of a new payment that the caller decides; ids, receipt and status are the module's. */
+export type NewPaymentFields = {
+  merchantId: string;
+  idempotencyKey: string;
+  customerId: string | null;
+  amount: bigint;
+  currency: string;
+  captureMethod: "automatic" | "manual";
+  paymentMethodType: string;
+  /** A PSP PaymentMethod or a wallet account; "" when the customer confirms at the PSP (checkout). */
+  paymentMethod: string;
+  description: string | null;
+  statementDescriptor: string | null;
+  metadata: Record<string, string>;
+};
+
+/** A payment whose risk has been assessed (reads only) and whose row is not written yet. */
+export type PreparedPayment = { fields: NewPaymentFields; id: string; createdAt: Date; risk: EvaluatedRisk };
+type EvaluatedRisk = Awaited<ReturnType<typeof evaluatePaymentRisk>>;
+
+function riskInputOf(payment: { merchantId: string; amount: bigint; currency: string; customerId: string | null; paymentMethodType: string }, id: string, occurredAt: Date) {
+  return {
+    merchantId: payment.merchantId, amountMinor: payment.amount, currency: payment.currency, customerId: payment.customerId ?? undefined,
+    paymentMethodType: payment.paymentMethodType, occurredAt, paymentId: id,
+  };
+}
+
+/**
+ * Step one of every payment (API, checkout, wallet): the risk/AML assessment, reading only, before any
+ * transaction is open. Its result is written by insertPreparedPayment with the payment row.
+ */
+export async function preparePayment(fields: NewPaymentFields): Promise<PreparedPayment> {
+  const id = newId("payment");
+  const createdAt = new Date();
+  return { fields, id, createdAt, risk: await evaluatePaymentRisk(riskInputOf(fields, id, createdAt)) };
+}
+
+/** Writes the assessment and moves an initiated payment where it decides: pending, review or failed. */
+async function releaseWithRisk(tx: Tx, payment: PaymentRow, risk: EvaluatedRisk, actor: Actor): Promise<PaymentRow> {
+  const stored = await risk.store(tx);
+  const patch = { riskScore: stored.score, riskOutcome: stored.outcome, riskReasons: stored.reasons };
+  const base = { merchantId: payment.merchantId, paymentId: payment.id, from: ["initiated"] as const, actor };
+  if (stored.outcome === "review") return (await transitionPayment(tx, { ...base, to: "review", reason: "risk:review", patch })).payment;
+  if (stored.outcome === "block") {
+    const code = stored.blockCode ?? "card_declined";
+    const failureMessage = code === "rate_limited" ? "Too many payment attempts; try again later." : "The payment was blocked as too risky.";
+    return (await transitionPayment(tx, { ...base, to: "failed", reason: "risk:block", patch: { ...patch, failureCode: code, failureMessage } })).payment;
+  }
+  return (await transitionPayment(tx, { ...base, to: "pending", reason: "risk:allow", patch })).payment;
+}
+
+/**
+ * In the caller's transaction: the payment row (initiated), its risk assessment and the transition the
+ * assessment decides (history, audit, merchant event). Committed before the PSP is called — that commit
+ * is what makes the PSP call exactly-once (its key derives from the payment id; recovery finds the row).
+ * The receipt number is taken beforehand in its own statement, so the per-merchant counter row is not
+ * held locked for the rest of the transaction (a rolled-back insert leaves a gap in the numbers).
+ */
+export async function insertPreparedPayment(tx: Tx, prepared: PreparedPayment, receiptNumber: string, actor: Actor): Promise<PaymentRow> {
+  const { fields } = prepared;
+  const payment = await tx.payment.create({
+    data: {
+      id: prepared.id,
+      merchantId: fields.merchantId,
+      customerId: fields.customerId,
+      amount: fields.amount,
+      currency: fields.currency,
+      captureMethod: fields.captureMethod,
+      paymentMethodType: fields.paymentMethodType,
+      paymentMethod: fields.paymentMethod,
+      description: fields.description,
+      statementDescriptor: fields.statementDescriptor,
+      metadata: fields.metadata,
+      idempotencyKey: fields.idempotencyKey,
+      receiptNumber,
+      receiptToken: randomBytes(24).toString("base64url"),
+      createdAt: prepared.createdAt,
+    },
+  });
+  return releaseWithRisk(tx, payment, prepared.risk, actor);
+}
+
+/** The next receipt number of a merchant, in a statement of its own (see insertPreparedPayment). */
+export async function takeReceiptNumber(merchantId: string): Promise<string> {
+  return nextReceiptNumber(db(), merchantId);
+}
+
 export async function createPayment(input: CreatePaymentInput): Promise<TPaymentDto> {
   const { merchantId, request } = input;
-  const existing = await findByIdempotencyKey(merchantId, input.idempotencyKey);
-  if (existing) return drivePayment(existing, input.actor);
-
   const paymentMethodType = paymentMethodTypeOf(request.payment_method);
   if (paymentMethodType === "settle_wallet") {
     if (request.capture_method === "manual") {
@@ -69,29 +156,25 @@ export async function createPayment(input: CreatePaymentInput): Promise<TPayment
     await assertWalletUsable(merchantId, request.payment_method, request.currency);
   }
 
+  // No look-up first: a repeated key is rare (the API's idempotency layer replays finished requests), and
+  // the unique (merchant, idempotency key) index catches it, after which the stored payment is driven on.
+  const prepared = await preparePayment({
+    merchantId,
+    idempotencyKey: input.idempotencyKey,
+    customerId: request.customer ?? null,
+    amount: request.amount,
+    currency: request.currency,
+    captureMethod: request.capture_method,
+    paymentMethodType,
+    paymentMethod: request.payment_method,
+    description: request.description ?? null,
+    statementDescriptor: request.statement_descriptor ?? null,
+    metadata: request.metadata ?? {},
+  });
   let payment: PaymentRow;
   try {
-    payment = await db().$transaction(async (tx) => {
-      const receiptNumber = await nextReceiptNumber(tx, merchantId);
-      return tx.payment.create({
-        data: {
-          id: newId("payment"),
-          merchantId,
-          customerId: request.customer ?? null,
-          amount: request.amount,
-          currency: request.currency,
-          captureMethod: request.capture_method,
-          paymentMethodType,
-          paymentMethod: request.payment_method,
-          description: request.description ?? null,
-          statementDescriptor: request.statement_descriptor ?? null,
-          metadata: request.metadata ?? {},
-          idempotencyKey: input.idempotencyKey,
-          receiptNumber,
-          receiptToken: randomBytes(24).toString("base64url"),
-        },
-      });
-    });
+    const receiptNumber = await takeReceiptNumber(merchantId);
+    payment = await db().$transaction((tx) => insertPreparedPayment(tx, prepared, receiptNumber, input.actor));
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const raced = await findByIdempotencyKey(merchantId, input.idempotencyKey);
@@ -113,33 +196,13 @@ function declinedError(payment: PaymentRow): AppError {
   });
 }
 
-/** Runs the risk check for an initiated payment; returns the payment moved to pending, review or failed. */
-async function assessAndRelease(payment: PaymentRow, actor: Actor): Promise<PaymentRow> {
-  const assessment = await assessPaymentRisk({
-    merchantId: payment.merchantId,
-    amountMinor: payment.amount,
-    currency: payment.currency,
-    customerId: payment.customerId ?? undefined,
-    paymentMethodType: payment.paymentMethodType,
-    occurredAt: payment.createdAt,
-    paymentId: payment.id,
-  });
-  const risk = { riskScore: assessment.score, riskOutcome: assessment.outcome, riskReasons: assessment.reasons };
-  const base = { merchantId: payment.merchantId, paymentId: payment.id, from: ["initiated"] as const, actor };
+/** An initiated payment (written before risk and release were one transaction): assess it and release it. */
+async function releaseInitiated(payment: PaymentRow, actor: Actor): Promise<PaymentRow> {
+  const risk = await evaluatePaymentRisk(riskInputOf(payment, payment.id, payment.createdAt));
   return db().$transaction(async (tx) => {
-    if (assessment.outcome === "review") {
-      return (await transitionPayment(tx, { ...base, to: "review", reason: "risk:review", patch: risk })).payment;
-    }
-    if (assessment.outcome === "block") {
-      const code = assessment.blockCode ?? "card_declined";
-      return (
-        await transitionPayment(tx, {
-          ...base, to: "failed", reason: "risk:block",
-          patch: { ...risk, failureCode: code, failureMessage: code === "rate_limited" ? "Too many payment attempts; try again later." : "The payment was blocked as too risky." },
-        })
-      ).payment;
-    }
-    return (await transitionPayment(tx, { ...base, to: "pending", reason: "risk:allow", patch: risk })).payment;
+    const [locked] = await tx.$queryRaw<{ status: string }[]>`select status from payments where id = ${payment.id} for update`;
+    if (locked?.status !== "initiated") return tx.payment.findUniqueOrThrow({ where: { id: payment.id } });
+    return releaseWithRisk(tx, payment, risk, actor);
   });
 }
 
@@ -152,13 +215,15 @@ function recordAttempt(payment: PaymentRow): void {
   }).catch((error) => logger.warn({ err: error, paymentId: payment.id }, "could not record the payment attempt"));
 }
 
-/** The PaymentIntent parameters, derived only from the stored row so every re-drive sends the same request. */
+/**
+ * The PaymentIntent parameters, derived only from the stored row so every re-drive sends the same request.
+ * A payment without a payment method (checkout) is created unconfirmed: the customer confirms it at the PSP.
+ */
 function paymentIntentParams(payment: PaymentRow): Stripe.PaymentIntentCreateParams {
   return {
     amount: Number(payment.amount),
     currency: payment.currency.toLowerCase(),
-    confirm: true,
-    payment_method: payment.paymentMethod,
+    ...(payment.paymentMethod ? { confirm: true, payment_method: payment.paymentMethod } : {}),
     capture_method: payment.captureMethod === "manual" ? "manual" : "automatic",
     automatic_payment_methods: { enabled: true, allow_redirects: "never" },
     metadata: { settle_payment_id: payment.id, settle_merchant_id: payment.merchantId },
@@ -168,16 +233,34 @@ function paymentIntentParams(payment: PaymentRow): Stripe.PaymentIntentCreatePar
   };
 }
 
-/** Calls the PSP for a pending payment and applies the answer. Ambiguous answers leave it pending. */
-export async function submitToPsp(payment: PaymentRow, actor: Actor): Promise<PaymentRow> {
+export type SubmitResult = {
+  payment: PaymentRow;
+  /** The PaymentIntent as the PSP answered, or null when the answer was ambiguous (payment left pending). */
+  pi: Stripe.PaymentIntent | null;
+  /** The PSP's next action (pending payments that need the customer), when known. */
+  nextAction?: unknown;
+};
+
+/**
+ * Creates (and, with a payment method, confirms) the PaymentIntent of a pending payment and applies the
+ * answer in one transaction. Ambiguous answers leave it pending for the recovery job; a card decline
+ * stores the failed payment. Also the checkout's path (no payment method: the browser confirms).
+ */
+export async function submitToPsp(payment: PaymentRow, actor: Actor): Promise<SubmitResult> {
   const outcome = await callPsp("payment_intents.create", (stripe) =>
     stripe.paymentIntents.create(paymentIntentParams(payment), { idempotencyKey: pspCreateKey(payment.id) }),
   );
-  if (outcome.kind === "ok") return (await applyPaymentIntent(payment.id, outcome.value, actor)).payment;
+  if (outcome.kind === "ok") {
+    const applied = await applyPaymentIntent(payment.id, outcome.value, actor);
+    return { payment: applied.payment, pi: outcome.value, nextAction: applied.nextAction };
+  }
   if (outcome.kind === "card_error") {
     const pi = outcome.error.payment_intent;
-    if (pi) return (await applyPaymentIntent(payment.id, pi, actor)).payment;
-    return payment; // a card error without the PaymentIntent: the recovery job will read the truth
+    if (pi) {
+      const applied = await applyPaymentIntent(payment.id, pi, actor);
+      return { payment: applied.payment, pi, nextAction: applied.nextAction };
+    }
+    return { payment, pi: null }; // a card error without the PaymentIntent: the recovery job will read the truth
   }
   if (outcome.kind === "invalid") {
     // The PSP refused the request itself (an unknown payment method, an amount it does not accept):
@@ -194,14 +277,15 @@ export async function submitToPsp(payment: PaymentRow, actor: Actor): Promise<Pa
     });
   }
   logger.warn({ paymentId: payment.id, err: outcome.error }, "PSP answer ambiguous: payment left pending for recovery");
-  return db().payment.findUniqueOrThrow({ where: { id: payment.id } });
+  return { payment: await db().payment.findUniqueOrThrow({ where: { id: payment.id } }), pi: null };
 }
 
+/** A released (pending) wallet payment: debit the wallet (floor: insufficient_funds → failed) and settle at once. */
 async function captureFromWallet(payment: PaymentRow, actor: Actor): Promise<PaymentRow> {
   try {
     return await db().$transaction(async (tx) => {
       let current = payment;
-      for (const [from, to] of [["initiated", "pending"], ["pending", "authorized"], ["authorized", "captured"], ["captured", "settled"]] as const) {
+      for (const [from, to] of [["pending", "authorized"], ["authorized", "captured"], ["captured", "settled"]] as const) {
         if (current.status !== from) continue;
         const patch = to === "captured" ? { amountCaptured: payment.amount, feeAmount: 0n, paymentMethodDetails: { type: "settle_wallet", brand: null, last4: null, wallet: payment.paymentMethod } } : undefined;
         current = (await transitionPayment(tx, { merchantId: payment.merchantId, paymentId: payment.id, from: [from], to, actor, reason: "wallet", patch })).payment;
@@ -214,7 +298,7 @@ async function captureFromWallet(payment: PaymentRow, actor: Actor): Promise<Pay
     return db().$transaction(async (tx) =>
       (
         await transitionPayment(tx, {
-          merchantId: payment.merchantId, paymentId: payment.id, from: ["initiated", "pending"], to: "failed", actor, reason: "wallet",
+          merchantId: payment.merchantId, paymentId: payment.id, from: ["pending"], to: "failed", actor, reason: "wallet",
           patch: { failureCode: error.code, failureMessage: error.message.slice(0, 500) },
         })
       ).payment,
@@ -223,19 +307,23 @@ async function captureFromWallet(payment: PaymentRow, actor: Actor): Promise<Pay
 }
 
 /**
- * Moves a payment as far as it can go now: risk check (initiated), PSP call (pending, no PaymentIntent
- * yet), or nothing (any later status). Safe to run again at any point: the PSP key is derived from the id.
+ * Moves a payment as far as it can go now: risk check (initiated), wallet capture or PSP call (pending,
+ * no PaymentIntent yet), or nothing (any later status). Safe to run again at any point: the PSP key is
+ * derived from the id, every step is a guarded transition.
  */
 export async function drivePayment(start: PaymentRow, actor: Actor): Promise<TPaymentDto> {
   let payment = start;
-  if (payment.status === "initiated" && payment.paymentMethodType !== "settle_wallet") payment = await assessAndRelease(payment, actor);
-  if (payment.paymentMethodType === "settle_wallet" && ["initiated", "pending"].includes(payment.status)) {
-    payment = await captureFromWallet(payment, actor);
+  let nextAction: unknown = undefined;
+  if (payment.status === "initiated") payment = await releaseInitiated(payment, actor);
+  if (payment.paymentMethodType === "settle_wallet") {
+    if (payment.status === "pending") payment = await captureFromWallet(payment, actor);
   } else if (payment.status === "pending" && !payment.pspPaymentIntentId) {
-    payment = await submitToPsp(payment, actor);
+    ({ payment, nextAction } = await submitToPsp(payment, actor));
   }
   recordAttempt(payment);
   if (payment.status === "failed") throw declinedError(payment);
-  const pspState = await db().paymentPspState.findUnique({ where: { paymentId: payment.id }, select: { nextAction: true } });
-  return toPaymentDto(payment, pspState);
+  if (nextAction === undefined && payment.status === "pending") {
+    nextAction = (await db().paymentPspState.findUnique({ where: { paymentId: payment.id }, select: { nextAction: true } }))?.nextAction;
+  }
+  return toPaymentDto(payment, { nextAction: nextAction ?? null });
 }
