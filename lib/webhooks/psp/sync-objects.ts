@@ -18,8 +18,37 @@ function unreachable(what: string): Error {
   return new Error(`PSP unreachable while reading ${what}; will retry`);
 }
 
-/** Re-reads a PaymentIntent and applies it to the payment it belongs to (by PSP id, else by our metadata). */
-export async function syncPaymentIntentById(piId: string): Promise<HandlerResult> {
+/**
+ * Whether an event about a PaymentIntent (or one of its charges) can bring nothing new, judged from our
+ * own rows without calling the PSP: the payment already holds a final PaymentIntent status
+ * (succeeded/canceled, applied with its transitions in one transaction; a final status does not change)
+ * for the same charge, or exactly the status and charge the payload carries. Refunds, disputes and
+ * balance changes have handlers of their own. Anything else (not known yet, a payload ahead of us) is
+ * re-read from the PSP and applied.
+ */
+async function knownAlready(piId: string, payload: { status?: string; chargeId: string | null }): Promise<boolean> {
+  const rows = await db().$queryRaw<{ psp_status: string | null; psp_charge_id: string | null }[]>`
+    select s.psp_status, p.psp_charge_id from payments p left join payment_psp_states s on s.payment_id = p.id
+    where p.psp_payment_intent_id = ${piId}`;
+  const row = rows[0];
+  if (!row?.psp_status) return false;
+  const sameCharge = payload.chargeId === null || payload.chargeId === row.psp_charge_id;
+  if (row.psp_status === "succeeded" || row.psp_status === "canceled") return sameCharge;
+  return payload.status === row.psp_status && sameCharge;
+}
+
+function idOf(value: string | { id: string } | null | undefined): string | null {
+  return value == null ? null : typeof value === "string" ? value : value.id;
+}
+
+/**
+ * Re-reads a PaymentIntent and applies it to the payment it belongs to (by PSP id, else by our metadata).
+ * Given the event's PaymentIntent, an event that brings nothing new (knownAlready) is a no-op: no PSP
+ * call, no transaction.
+ */
+export async function syncPaymentIntentById(piOrId: string | Stripe.PaymentIntent): Promise<HandlerResult> {
+  const piId = typeof piOrId === "string" ? piOrId : piOrId.id;
+  if (typeof piOrId !== "string" && (await knownAlready(piId, { status: piOrId.status, chargeId: idOf(piOrId.latest_charge) }))) return "processed";
   const outcome = await callPsp("payment_intents.retrieve", (stripe) => stripe.paymentIntents.retrieve(piId, { expand: PI_EXPAND }));
   if (outcome.kind === "invalid") return "ignored";
   if (outcome.kind !== "ok") throw unreachable(piId);
@@ -32,8 +61,14 @@ export async function syncPaymentIntentById(piId: string): Promise<HandlerResult
   return "processed";
 }
 
-export async function syncChargeById(chargeOrObject: string | Stripe.Charge): Promise<HandlerResult> {
-  const piId = typeof chargeOrObject === "string" ? null : typeof chargeOrObject.payment_intent === "string" ? chargeOrObject.payment_intent : chargeOrObject.payment_intent?.id;
+/**
+ * Syncs the PaymentIntent of a charge. `skipIfKnown` (charge.succeeded/captured/failed): a charge of a
+ * payment whose PaymentIntent is already final here brings nothing new. Not for charge.updated, which
+ * may carry a balance transaction (fee, exchange rate) learned late.
+ */
+export async function syncChargeById(chargeOrObject: string | Stripe.Charge, options: { skipIfKnown?: boolean } = {}): Promise<HandlerResult> {
+  const piId = typeof chargeOrObject === "string" ? null : idOf(chargeOrObject.payment_intent);
+  if (piId && options.skipIfKnown && typeof chargeOrObject !== "string" && (await knownAlready(piId, { chargeId: chargeOrObject.id }))) return "processed";
   if (piId) return syncPaymentIntentById(piId);
   const id = typeof chargeOrObject === "string" ? chargeOrObject : chargeOrObject.id;
   const outcome = await callPsp("charges.retrieve", (stripe) => stripe.charges.retrieve(id));

@@ -4,5 +4,5 @@ import { type HandlerResult, syncChargeById } from "../sync-objects";
 
 export async function handleChargeCaptured(event: Stripe.Event): Promise<HandlerResult> {
   const object = event.data.object as Stripe.Charge;
-  return syncChargeById(object);
+  return syncChargeById(object, { skipIfKnown: true });
 }

@@ -4,5 +4,5 @@ import { type HandlerResult, syncPaymentIntentById } from "../sync-objects";
 
 export async function handlePaymentIntentCreated(event: Stripe.Event): Promise<HandlerResult> {
   const object = event.data.object as Stripe.PaymentIntent;
-  return syncPaymentIntentById(object.id);
+  return syncPaymentIntentById(object);
 }
