@@ -99,13 +99,4 @@ describe("exactly once", () => {
     await recoverStuckPayments({ olderThanMs: 0 });
     expect(await intentsFor(crashed.id)).toBe(1);
   });
-
-  test("throughput: sequential card payments per second (informational)", async () => {
-    const count = 20;
-    const started = performance.now();
-    for (let i = 0; i < count; i++) expect((await create({})).status).toBe(200);
-    const perSecond = count / ((performance.now() - started) / 1000);
-    console.log(`sequential card payments: ${perSecond.toFixed(1)}/s`);
-    expect(perSecond).toBeGreaterThan(1);
-  });
 });
