@@ -44,6 +44,8 @@ const ZEnv = z.object({
   PERSONAL_DATA_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(1095),
   /** Ambiguous PSP outcomes in a row that open the circuit breaker (fail fast for 10 s); 0 = off. */
   PSP_CIRCUIT_BREAKER_THRESHOLD: z.coerce.number().int().min(0).max(1000).default(0),
+  /** Days a finished reconciliation run keeps its staged PSP rows; its report (run, discrepancies) is kept. */
+  RECONCILIATION_STAGING_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
   /** Hours an Idempotency-Key and its stored response are kept. */
   IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   /** Largest accepted API request body, in bytes. */

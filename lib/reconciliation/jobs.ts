@@ -1,9 +1,10 @@
-// Reconciliation's background jobs: yesterday's run for every merchant each night, and resuming runs
-// whose worker died mid-phase (their checkpoints say where to continue).
+// Reconciliation's background jobs: yesterday's run for every merchant each night, resuming runs
+// whose worker died mid-phase (their checkpoints say where to continue), and the staging retention.
 import { db } from "@/lib/db/client";
 import { registerJob } from "@/lib/jobs/job-registry";
 import { logger } from "@/lib/log/logger";
 import { createReconciliationRun, executeReconciliationRun, findStalledRuns, resolvePeriod } from "./execute-run";
+import { purgeStagingRows } from "./purge-staging";
 
 /** A run with no progress for this long is taken over by the resume job. */
 const STALLED_AFTER_MS = 10 * 60_000;
@@ -40,3 +41,6 @@ export async function resumeStalledRuns(): Promise<{ resumed: number }> {
 
 registerJob({ name: "reconciliation.daily", cron: "30 2 * * *", retryLimit: 3, handler: async () => runDailyReconciliation() });
 registerJob({ name: "reconciliation.resume-stalled", cron: "*/10 * * * *", handler: async () => resumeStalledRuns() });
+// Staged PSP rows of runs finished more than RECONCILIATION_STAGING_RETENTION_DAYS ago (hourly: a pass
+// stops after 5 minutes and the next one continues).
+registerJob({ name: "reconciliation.purge-staging", cron: "17 * * * *", handler: async () => purgeStagingRows() });
