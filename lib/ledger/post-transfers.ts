@@ -146,34 +146,41 @@ export async function postTransfers(client: SqlClient, items: readonly PreparedT
     throw toLockTimeout(error);
   }
   assert(rows.length === items.length, "ledger_post_transfers answers every item");
-  return rows.map((raw) => {
+  const outcomes: (TransferOutcome | undefined)[] = Array.from({ length: items.length }, () => undefined);
+  for (const raw of rows) {
     // Prisma's raw queries may hand jsonb back as text; pg parses it.
     const row = { ...raw, i: Number(raw.i), detail: typeof raw.detail === "string" ? (JSON.parse(raw.detail) as Row["detail"]) : raw.detail };
     const item = items[row.i]!;
     const { input } = item;
-    if (row.outcome === "posted") {
-      assert(row.transaction_id === item.transactionId && row.created_at, "a posted transfer has its transaction");
-      return {
-        kind: "posted",
-        transfer: {
-          id: item.transferId,
-          merchantId: input.merchantId,
-          fromAccountId: input.fromAccountId,
-          toAccountId: input.toAccountId,
-          amountMinor: input.amountMinor,
-          currency: input.currency,
-          description: input.description ?? null,
-          metadata: input.metadata ?? {},
-          transactionId: item.transactionId,
-          createdAt: new Date(row.created_at),
-        },
-        fromBalanceAfterMinor: BigInt(row.detail!.from_balance_after!),
-        toBalanceAfterMinor: BigInt(row.detail!.to_balance_after!),
-      };
-    }
-    if (row.outcome === "replayed") {
-      return { kind: "replayed", status: Number(row.detail!.response_status), sealedBody: String(row.detail!.response_body) };
-    }
-    return { kind: "refused", error: refusal(row.outcome, input, row.detail) };
-  });
+    outcomes[row.i] = outcomeOf(row, item, input);
+  }
+  assert(outcomes.every((outcome) => outcome !== undefined), "ledger_post_transfers answers each item once");
+  return outcomes as TransferOutcome[];
+}
+
+function outcomeOf(row: Row, item: PreparedTransfer, input: CreateTransferInput): TransferOutcome {
+  if (row.outcome === "posted") {
+    assert(row.transaction_id === item.transactionId && row.created_at, "a posted transfer has its transaction");
+    return {
+      kind: "posted",
+      transfer: {
+        id: item.transferId,
+        merchantId: input.merchantId,
+        fromAccountId: input.fromAccountId,
+        toAccountId: input.toAccountId,
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        description: input.description ?? null,
+        metadata: input.metadata ?? {},
+        transactionId: item.transactionId,
+        createdAt: new Date(row.created_at),
+      },
+      fromBalanceAfterMinor: BigInt(row.detail!.from_balance_after!),
+      toBalanceAfterMinor: BigInt(row.detail!.to_balance_after!),
+    };
+  }
+  if (row.outcome === "replayed") {
+    return { kind: "replayed", status: Number(row.detail!.response_status), sealedBody: String(row.detail!.response_body) };
+  }
+  return { kind: "refused", error: refusal(row.outcome, input, row.detail) };
 }
