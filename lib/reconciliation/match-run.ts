@@ -18,6 +18,14 @@ export const GRACE_MS = 24 * 3600 * 1000;
 export const AMOUNT_TIME_WINDOW_SECONDS = 24 * 3600;
 /** How far around the period the PSP's records of payouts and adjustments are considered. */
 const CAPTURED_STATUSES = `('captured','settled','refunded','refund_settled','chargeback')`;
+/**
+ * PSP-only movements: Settle has no record to pair them with, by design. The ledger books a charge's
+ * money as bank cash when its balance transaction becomes available (postSettlement in
+ * lib/payments/postings.ts: Dr bank_cash, Cr psp_receivable) and posts nothing when the PSP pays out
+ * (payout.paid only runs the settlement sweep), so a payout moves money inside what the ledger already
+ * calls cash. Payout rows are reported in the totals (payouts, money out) and are not discrepancies,
+ * except a payout reported twice (duplicate).
+ */
 const PAYOUT_CATEGORIES = `('payout','payout_reversal','payout_failure')`;
 
 /**
@@ -166,12 +174,6 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
        disputes: `d.merchant_id = $1 AND d.id >= $8 AND d.id < $9 AND d.created_at >= $2 AND d.created_at < $4 AND ($5 = 'ALL' OR d.currency = $5)`,
        reversals: `d.merchant_id = $1 AND coalesce(d.closed_at, d.updated_at) >= $2 AND coalesce(d.closed_at, d.updated_at) < $4 AND d.id >= $10 AND ($5 = 'ALL' OR d.currency = $5)`,
      })}
-     UNION ALL
-     SELECT 'payout:' || substr(t.external_ref, 8), 'payout', substr(t.external_ref, 8), NULL, substr(t.external_ref, 8), NULL, 'payout',
-            -(SELECT sum(e.amount_minor) FROM ledger_entries e WHERE e.transaction_id = t.id AND e.direction = 'debit')::bigint,
-            (SELECT min(e.currency) FROM ledger_entries e WHERE e.transaction_id = t.id)::text, NULL::bigint, t.created_at, 'posted', true, NULL
-     FROM ledger_transactions t
-     WHERE t.merchant_id = $1 AND t.external_ref >= 'payout:' AND t.external_ref < 'payout;' AND t.created_at >= $2 AND t.created_at < $4
      ) x`,
     [
       merchantId,
@@ -432,7 +434,9 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
                   WHERE NOT EXISTS (SELECT 1 FROM ls WHERE ls.skey = s.skey) ORDER BY l.row_id, s.skey) dup ON dup.dup_row = p.row_id
        LEFT JOIN LATERAL (SELECT x.id, x.status::text AS status, x.amount, x.amount_refunded, x.currency FROM payments x
                           WHERE p.cat IN ('refund', 'dispute') AND x.psp_payment_intent_id = p.pi AND x.merchant_id = $1 LIMIT 1) ours ON true
-       WHERE p.in_period),
+       -- A payout moves money inside what the ledger already books as cash (see PAYOUT_CATEGORIES): only a
+       -- payout reported twice is a discrepancy.
+       WHERE p.in_period AND (p.dup_rank > 1 OR dup.skey IS NOT NULL OR p.cat NOT IN ${PAYOUT_CATEGORIES})),
      settle_rows AS (
        SELECT 'missing_at_psp' AS klass, 'psp_settle' AS leg, s.s_kind AS object_type, s.s_id AS settle_id, s.s_ref AS psp_reference, NULL AS bt,
               NULL AS psp_currency, 0::bigint AS psp_amount, s.s_currency AS settle_currency, s.s_amount - coalesce(s.s_fee, 0) AS settle_amount,
@@ -547,6 +551,8 @@ export async function computeRunTotals(client: pg.ClientBase, input: MatchInput)
          UNION ALL
          SELECT q.s_currency, count(*) FROM pairs q WHERE q.s_in_period AND q.s_expects AND (q.klass IS NULL OR q.klass <> 'out_of_scope') GROUP BY q.s_currency) x
        GROUP BY currency),
+     -- Payouts left unpaired are explained by what they are (PSP balance → bank; no Settle record expected).
+     po AS (SELECT currency, sum(net) AS net FROM lp WHERE in_period AND cat IN ${PAYOUT_CATEGORIES} GROUP BY currency),
      currencies AS (SELECT currency FROM psp UNION SELECT currency FROM settle UNION SELECT currency FROM disc)
      SELECT c.currency,
             coalesce(psp.n, 0)::int AS psp_count, coalesce(psp.gross, 0)::bigint AS psp_gross, coalesce(psp.fee, 0)::bigint AS psp_fee,
@@ -559,13 +565,13 @@ export async function computeRunTotals(client: pg.ClientBase, input: MatchInput)
             (coalesce(settle.n, 0) - coalesce(sm.n, 0))::int AS unmatched_settle_count,
             coalesce(ds.net, 0)::bigint AS unmatched_settle_net,
             coalesce(disc.n, 0)::int AS discrepancy_count, coalesce(disc.difference, 0)::bigint AS difference,
-            (coalesce(psp.net, 0) - coalesce(matched.net, 0) - coalesce(dp.net, 0))::bigint AS psp_unexplained,
+            (coalesce(psp.net, 0) - coalesce(matched.net, 0) - coalesce(dp.net, 0) - coalesce(po.net, 0))::bigint AS psp_unexplained,
             (coalesce(settle.n, 0) - coalesce(sm.n, 0) - coalesce((SELECT count(*) FROM ls WHERE s_in_period AND s_expects AND s_currency = c.currency), 0))::int AS settle_unexplained
      FROM currencies c
      LEFT JOIN psp ON psp.currency = c.currency LEFT JOIN settle ON settle.currency = c.currency
      LEFT JOIN matched ON matched.currency = c.currency LEFT JOIN disc ON disc.currency = c.currency
      LEFT JOIN disc_psp dp ON dp.currency = c.currency LEFT JOIN disc_settle ds ON ds.currency = c.currency
-     LEFT JOIN settle_matched sm ON sm.currency = c.currency
+     LEFT JOIN settle_matched sm ON sm.currency = c.currency LEFT JOIN po ON po.currency = c.currency
      ORDER BY c.currency`,
     [input.runId],
   );

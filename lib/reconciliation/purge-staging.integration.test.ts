@@ -50,7 +50,7 @@ async function age(runId: string, days: number): Promise<void> {
 
 describe("staging retention", () => {
   test("defaults to 90 days and reads RECONCILIATION_STAGING_RETENTION_DAYS", () => {
-    const base = { DATABASE_URL: "postgresql://x@localhost/db", AUTH_SECRET: "x".repeat(32) };
+    const base = { NODE_ENV: "test", DATABASE_URL: "postgresql://x@localhost/db", AUTH_SECRET: "x".repeat(32) } as const;
     expect(getEnv(base).RECONCILIATION_STAGING_RETENTION_DAYS).toBe(90);
     expect(getEnv({ ...base, RECONCILIATION_STAGING_RETENTION_DAYS: "7" }).RECONCILIATION_STAGING_RETENTION_DAYS).toBe(7);
     expect(() => getEnv({ ...base, RECONCILIATION_STAGING_RETENTION_DAYS: "0" })).toThrow(/RECONCILIATION_STAGING_RETENTION_DAYS/);
