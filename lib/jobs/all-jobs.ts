@@ -5,3 +5,4 @@ import "@/lib/payments/jobs";
 import "@/lib/reconciliation/jobs";
 import "@/lib/notifications/jobs";
 import "@/lib/dashboard/jobs";
+import "@/lib/checkout/jobs";
