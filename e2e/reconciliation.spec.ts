@@ -1,6 +1,7 @@
 // Reconciliation in the dashboard: an admin starts a run for the day the PSP booked an unexplained
 // adjustment, sees the totals and the banner, filters the discrepancies, drills into one and resolves
 // it with a note; a viewer can look but not resolve.
+import { readFileSync } from "node:fs";
 import { expect, expectNoSeriousA11yViolations, signIn, test } from "./fixtures";
 
 const SANDBOX = process.env.PSP_SANDBOX_URL ?? "http://127.0.0.1:12111";
@@ -45,6 +46,16 @@ test("an admin runs a reconciliation, filters the discrepancies and resolves one
   await expect(row).toContainText(`$${(amount / 100).toFixed(2)}`);
   await expectNoSeriousA11yViolations(page);
 
+  // The run's CSV export with the same filters, read back.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("discrepancies-csv").click()]);
+  expect(download.suggestedFilename()).toMatch(/^recon_[0-9a-z]+-discrepancies\.csv$/);
+  const csv = readFileSync((await download.path())!, "utf8").trim().split(/\r?\n/);
+  expect(csv[0]).toMatch(/^id,class,leg,status,/);
+  const exported = csv.slice(1).filter((line) => line.includes(extra.id));
+  expect(exported).toHaveLength(1);
+  expect(exported[0]).toContain("missing_in_settle");
+  expect(csv.slice(1).every((line) => line.includes(",missing_in_settle,") && line.includes(",open,"))).toBe(true);
+
   await row.locator("summary").click();
   await expect(row.getByRole("heading", { name: "PSP side" })).toBeVisible();
   await expect(row).toContainText(`"balance_transaction": "${extra.id}"`);
@@ -69,4 +80,7 @@ test("a viewer sees runs and discrepancies but no run form and no resolve action
   await expect(page.getByRole("button", { name: "Start run" })).toHaveCount(0);
   const response = await page.request.post("/api/dashboard/reconciliation/runs", { data: {}, headers: { origin: new URL(page.url()).origin } });
   expect(response.status()).toBe(403);
+  // Reading is allowed: the CSV export answers for a viewer too; another merchant's (or no) run is a 404.
+  const missing = await page.request.get("/api/dashboard/reconciliation/runs/recon_00000000000000000000000000/discrepancies.csv");
+  expect(missing.status()).toBe(404);
 });

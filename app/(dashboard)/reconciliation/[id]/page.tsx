@@ -44,6 +44,8 @@ export default async function ReconciliationRunPage({ params, searchParams }: { 
   const list = await listDiscrepancies(user.merchantId, run.id, query.success ? query.data : { limit: PAGE_SIZE });
   const last = list.data.at(-1);
   const keep = Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)) as Record<string, string>;
+  // The export takes the same class/status filters (only valid ones: an invalid filter lists everything here too).
+  const csvQuery = query.success ? new URLSearchParams(keep).toString() : "";
   return (
     <>
       <p className="mb-2 text-sm"><Link href="/reconciliation" className="text-brand-700 hover:underline">← Reconciliation</Link></p>
@@ -73,7 +75,13 @@ export default async function ReconciliationRunPage({ params, searchParams }: { 
       </p>
       <ReconciliationTotals totals={run.totals ?? []} />
       <section aria-labelledby="discrepancies-heading" className="mt-8">
-        <h2 id="discrepancies-heading" className="mb-3 text-sm font-semibold text-slate-900">Discrepancies</h2>
+        <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
+          <h2 id="discrepancies-heading" className="text-sm font-semibold text-slate-900">Discrepancies</h2>
+          <a href={`/api/dashboard/reconciliation/runs/${run.id}/discrepancies.csv${csvQuery ? `?${csvQuery}` : ""}`} download
+            className="rounded-md bg-brand-600 px-3 py-2 text-sm font-semibold text-white hover:bg-brand-700" data-testid="discrepancies-csv">
+            Export CSV<span className="sr-only"> of this run&apos;s discrepancies{csvQuery ? " (filtered)" : ""}</span>
+          </a>
+        </div>
         <form method="get" className="mb-4 flex flex-wrap items-end gap-3" aria-label="Filter discrepancies">
           <div>
             <label htmlFor="filter-class" className="block text-sm font-medium text-slate-700">Class</label>
