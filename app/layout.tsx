@@ -1,4 +1,7 @@
 import type { Metadata, Viewport } from "next";
+import { headers } from "next/headers";
+import { documentLanguage } from "@/lib/checkout/document-language";
+import { localeFromAcceptLanguage } from "@/lib/checkout/get-checkout-page";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -8,9 +11,11 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // The locale the pages format with (checkout: getCheckoutPage; dashboard: the same Accept-Language rule).
+  const lang = documentLanguage(localeFromAcceptLanguage((await headers()).get("accept-language")));
   return (
-    <html lang="en">
+    <html lang={lang}>
       <body className="min-h-screen font-sans">{children}</body>
     </html>
   );

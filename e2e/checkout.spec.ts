@@ -101,7 +101,17 @@ test("a customer pays with 4242… and gets a receipt link; totals follow their 
   const other = await createSession(page.request, key, { amount: 123456 });
   await germanPage.goto(`${new URL(page.url()).origin}/checkout/${other.id}`);
   await expect(germanPage.getByTestId("checkout-total")).toHaveText(/1\.234,56\s\$/);
+  // The amounts are marked German; the page's words are English, so the document stays lang="en".
+  await expect(germanPage.getByTestId("checkout-total")).toHaveAttribute("lang", "de-DE");
+  await expect(germanPage.locator("html")).toHaveAttribute("lang", "en");
   await german.close();
+  // A British customer: English words and British formatting, so the document is en-GB.
+  const british = await browser.newContext({ locale: "en-GB", extraHTTPHeaders: { "accept-language": "en-GB,en;q=0.8" } });
+  const britishPage = await british.newPage();
+  await britishPage.goto(`${new URL(page.url()).origin}/checkout/${other.id}`);
+  await expect(britishPage.locator("html")).toHaveAttribute("lang", "en-GB");
+  await expect(britishPage.getByTestId("checkout-total")).toHaveText(/1,234\.56/);
+  await british.close();
 });
 
 test("a declined card shows a human message, and a retry with another card succeeds", async ({ page }) => {

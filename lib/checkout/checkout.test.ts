@@ -4,6 +4,7 @@ import { checkoutContentSecurityPolicy, getStripeJsConfig, SANDBOX_PUBLISHABLE_K
 import { effectiveStatus } from "./checkout-session-dto";
 import { ZCreateCheckoutSessionRequest } from "./checkout-session.types";
 import { priceLineItems } from "./create-checkout-session";
+import { documentLanguage } from "./document-language";
 import { localeFromAcceptLanguage } from "./get-checkout-page";
 import { declineMessage } from "./start-checkout-attempt";
 import { getEnv } from "@/lib/env";
@@ -85,5 +86,17 @@ describe("declineMessage", () => {
   it("speaks to the customer, not in codes", () => {
     expect(declineMessage({ declineCode: "insufficient_funds", failureCode: "card_declined", failureMessage: null })).toMatch(/insufficient funds/);
     expect(declineMessage({ declineCode: null, failureCode: "something_new", failureMessage: null })).toMatch(/declined/);
+  });
+});
+
+describe("documentLanguage", () => {
+  it("follows the customer's locale where the page's words are in that language, else stays English", () => {
+    expect(documentLanguage("en-GB")).toBe("en-GB");
+    expect(documentLanguage("en-us")).toBe("en-US");
+    expect(documentLanguage(localeFromAcceptLanguage("en-GB,en;q=0.8"))).toBe("en-GB");
+    expect(documentLanguage(localeFromAcceptLanguage("de-DE,de;q=0.9"))).toBe("en");
+    expect(documentLanguage("fr")).toBe("en");
+    expect(documentLanguage("not a tag")).toBe("en");
+    expect(documentLanguage(null)).toBe("en");
   });
 });
