@@ -134,4 +134,53 @@ describe("accounts and transfers over HTTP", () => {
     const changed = await transfer(secret, { ...body, amount: 301 }, idempotencyKey);
     expect(changed.status).toBe(422);
   });
+
+  test("50 concurrent POSTs with one Idempotency-Key move money once; every success is the same response", async () => {
+    const { merchantId, secret } = await makeMerchant();
+    const alice = await openWallet(secret);
+    const bob = await openWallet(secret);
+    await fundAccount(merchantId, alice.id, "USD", 1_000n);
+    const idempotencyKey = key();
+    const body = { from_account: alice.id, to_account: bob.id, amount: 7, currency: "USD" };
+    const responses = await Promise.all(Array.from({ length: 50 }, () => transfer(secret, body, idempotencyKey)));
+    const statuses = responses.map((response) => response.status);
+    // The result (first or replayed), "in use" while the first runs, or retry-safe back-pressure.
+    expect(statuses.every((status) => status === 200 || status === 409 || status === 503), statuses.join(",")).toBe(true);
+    const texts = await Promise.all(responses.map((response) => response.text()));
+    const successes = texts.filter((_, index) => statuses[index] === 200);
+    expect(successes.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(successes).size).toBe(1);
+    for (const [index, text] of texts.entries()) {
+      if (statuses[index] !== 200) expect(["idempotency_key_in_use", "database_busy"]).toContain(JSON.parse(text).error.code);
+    }
+    expect(await transferCount(merchantId)).toBe(1);
+    const { rows } = await sqlPool().query(`SELECT balance_minor FROM ledger_accounts WHERE id = $1`, [alice.id]);
+    expect(rows[0].balance_minor).toBe(993n);
+    // Once finished, a retry replays the stored response byte for byte.
+    const after = await transfer(secret, body, idempotencyKey);
+    expect(after.headers.get("idempotent-replayed")).toBe("true");
+    expect(await after.text()).toBe(successes[0]);
+  });
+
+  test("a refused transfer's error is stored and replayed; the created time in the response is the stored one", async () => {
+    const { merchantId, secret } = await makeMerchant();
+    const alice = await openWallet(secret);
+    const bob = await openWallet(secret);
+    await fundAccount(merchantId, alice.id, "USD", 10n);
+    const idempotencyKey = key();
+    const tooMuch = { from_account: alice.id, to_account: bob.id, amount: 11, currency: "USD" };
+    const refused = await transfer(secret, tooMuch, idempotencyKey);
+    expect(refused.status).toBe(402);
+    const refusedText = await refused.text();
+    expect(JSON.parse(refusedText).error.code).toBe("insufficient_funds");
+    await fundAccount(merchantId, alice.id, "USD", 10n);
+    const again = await transfer(secret, tooMuch, idempotencyKey);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(await again.text()).toBe(refusedText);
+    expect(await transferCount(merchantId)).toBe(0);
+
+    const created = await (await transfer(secret, { ...tooMuch, amount: 5 })).json();
+    const fetched = await (await getTransferRoute(apiRequest(`/api/v1/transfers/${created.id}`, { secret }), routeParams({ id: created.id }))).json();
+    expect(fetched).toEqual(created);
+  });
 });

@@ -56,7 +56,9 @@ locked AS MATERIALIZED (
   SELECT a.id, a.currency::text AS currency, a.normal_side::text AS normal_side, a.floor_minor,
          a.status::text AS status, a.balance_minor, a.version
   FROM ledger_accounts a
-  WHERE a.id IN (SELECT account_id FROM input) AND a.merchant_id = $2
+  -- = ANY(ARRAY(…)), not IN (SELECT …): the prepared statement's generic plan then looks the accounts up by
+  -- primary key instead of hash-joining a scan of the whole table.
+  WHERE a.id = ANY (ARRAY(SELECT account_id FROM input)) AND a.merchant_id = $2
   ORDER BY a.id
   FOR UPDATE
 ),
@@ -95,7 +97,7 @@ upd AS (
   UPDATE ledger_accounts a
   SET balance_minor = m.balance_after, version = m.version_after, updated_at = now()
   FROM moves m
-  WHERE m.is_last AND a.id = m.account_id AND EXISTS (SELECT 1 FROM txn)
+  WHERE m.is_last AND a.id = m.account_id AND a.id = ANY (ARRAY(SELECT account_id FROM input)) AND EXISTS (SELECT 1 FROM txn)
   RETURNING a.id
 )${
   withTransfer
@@ -292,7 +294,7 @@ export async function postTransactionWith(
 
   let row: PostingRow | undefined;
   try {
-    [row] = await querySql<PostingRow>(client, transfer ? POSTING_WITH_TRANSFER_SQL : POSTING_ONLY_SQL, params, transfer ? "ledger_post_transfer_v1" : "ledger_post_v1");
+    [row] = await querySql<PostingRow>(client, transfer ? POSTING_WITH_TRANSFER_SQL : POSTING_ONLY_SQL, params, transfer ? "ledger_post_transfer_v2" : "ledger_post_v2");
   } catch (error) {
     // The CHECK behind the posting's own floor test: only reachable if that test were wrong.
     if (sqlStateOf(error) === SQLSTATE.checkViolation && constraintOf(error) === "ledger_accounts_floor_check") {
