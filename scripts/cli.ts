@@ -120,9 +120,9 @@ try {
     }
     case "audit:verify": {
       const { sealAuditChain } = await import("../lib/compliance/seal-audit-chain");
-      const { verifyAuditChain } = await import("../lib/compliance/verify-audit-chain");
+      const { checkpointAuditChain } = await import("../lib/compliance/audit-chain-checkpoint");
       await sealAuditChain({ merchantId: required("merchant") });
-      const result = await verifyAuditChain(required("merchant"));
+      const result = await checkpointAuditChain(required("merchant"), { full: true });
       console.log(JSON.stringify(result, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2));
       if (!result.ok) exitCode = 1;
       break;

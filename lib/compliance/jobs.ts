@@ -1,5 +1,7 @@
-// Compliance background jobs: the audit sealer (every few seconds) and personal-data retention (daily).
+// Compliance background jobs: the audit sealer (every few seconds), the audit verifier (checkpoints: the
+// tail every 5 minutes, the whole chain daily) and personal-data retention (daily).
 import { registerJob } from "@/lib/jobs/job-registry";
+import { checkpointAllAuditChains } from "./audit-chain-checkpoint";
 import { eraseInactiveCustomers } from "@/lib/customers/erase-customer";
 import { sealAuditChain } from "./seal-audit-chain";
 
@@ -27,6 +29,18 @@ registerJob({
     }
     return { sealed, runs };
   },
+});
+
+registerJob({
+  name: "compliance.verify-audit-chains",
+  cron: "*/5 * * * *",
+  handler: async () => checkpointAllAuditChains(),
+});
+
+registerJob({
+  name: "compliance.verify-audit-chains-full",
+  cron: "41 2 * * *",
+  handler: async () => checkpointAllAuditChains({ full: true }),
 });
 
 registerJob({

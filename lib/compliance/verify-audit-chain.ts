@@ -6,7 +6,15 @@ import { AUDIT_GENESIS_HASH, AUDIT_ROW_COLUMNS, auditRowHash, type AuditChainRow
 
 const BATCH_SIZE = 1_000;
 
-export type BrokenLink = { seq: bigint; id: string; reason: "hash_mismatch" | "prev_hash_mismatch" | "unsealed_before_sealed" | "anchor_mismatch" };
+export type BrokenLink = {
+  seq: bigint;
+  id: string;
+  /** checkpoint_mismatch: the row a checkpoint vouched for changed or vanished; a full verify pinpoints the break. */
+  reason: "hash_mismatch" | "prev_hash_mismatch" | "unsealed_before_sealed" | "anchor_mismatch" | "checkpoint_mismatch";
+};
+
+/** Where an earlier verification found the chain intact: verification can resume after it. */
+export type VerifiedPoint = { seq: bigint; hash: string; count: number };
 
 /**
  * A chain head recorded outside the database (printed by the CLI, kept in a ticket, object storage with
@@ -23,24 +31,59 @@ export type ChainVerification = {
   verifiedCount: number;
   /** Last seq of the intact part of the chain (null when nothing is sealed yet). */
   verifiedUpToSeq: bigint | null;
+  /** The hash of that row (a checkpoint for the next verification). */
+  verifiedUpToHash: string | null;
+  /** Rows read by this run (the tail only, when it resumed from a checkpoint). */
+  rowsRead: number;
+  /** False when rowsMax stopped it before the end of the chain (the rest is unverified, not broken). */
+  complete: boolean;
   /** Rows after the chain's end still waiting for the sealer. */
   unsealedCount: number;
   brokenAt: BrokenLink | null;
 };
 
-export async function verifyAuditChain(merchantId: string | null, options: { anchors?: ChainAnchor[] } = {}): Promise<ChainVerification> {
-  const result: ChainVerification = { merchantId, ok: true, verifiedCount: 0, verifiedUpToSeq: null, unsealedCount: 0, brokenAt: null };
+/**
+ * Verifies a chain from its genesis row, or, given `from` (a checkpoint an earlier verification stored),
+ * only the rows after it: the checkpoint's row must still carry its hash, and the tail must chain onto it.
+ * Only a full verification (no `from`) can pinpoint a break before the checkpoint. `rowsMax` bounds the
+ * rows read (the result is then `complete: false`).
+ */
+export async function verifyAuditChain(
+  merchantId: string | null,
+  options: { anchors?: ChainAnchor[]; from?: VerifiedPoint | null; rowsMax?: number } = {},
+): Promise<ChainVerification> {
+  const from = options.from ?? null;
+  const result: ChainVerification = {
+    merchantId, ok: true, verifiedCount: from?.count ?? 0, verifiedUpToSeq: from?.seq ?? null, verifiedUpToHash: from?.hash ?? null,
+    rowsRead: 0, complete: true, unsealedCount: 0, brokenAt: null,
+  };
   const anchors = new Map((options.anchors ?? []).map((anchor) => [anchor.seq, anchor.hash]));
   let expectedPrev = AUDIT_GENESIS_HASH;
-  let firstUnsealed: AuditChainRow | null = null;
   let after = -1n;
+  if (from) {
+    const { rows } = await sqlPool().query<{ id: string; hash: string | null; merchant_id: string | null }>("select id, hash, merchant_id from audit_events where seq = $1", [from.seq.toString()]);
+    const row = rows[0];
+    if (!row || row.hash !== from.hash || row.merchant_id !== merchantId) {
+      return { ...result, ok: false, verifiedCount: 0, verifiedUpToSeq: null, verifiedUpToHash: null, brokenAt: { seq: from.seq, id: row?.id ?? "(missing)", reason: "checkpoint_mismatch" } };
+    }
+    expectedPrev = from.hash;
+    after = from.seq;
+  }
+  const rowsMax = options.rowsMax ?? Number.MAX_SAFE_INTEGER;
+  let firstUnsealed: AuditChainRow | null = null;
   for (;;) {
+    if (result.rowsRead >= rowsMax) {
+      result.complete = false;
+      break;
+    }
+    const limit = Math.min(BATCH_SIZE, rowsMax - result.rowsRead);
     const { rows } = await sqlPool().query<AuditChainRow>(
       merchantId === null
         ? `select ${AUDIT_ROW_COLUMNS} from audit_events where merchant_id is null and seq > $1 order by seq limit $2`
         : `select ${AUDIT_ROW_COLUMNS} from audit_events where merchant_id = $3 and seq > $1 order by seq limit $2`,
-      merchantId === null ? [after.toString(), BATCH_SIZE] : [after.toString(), BATCH_SIZE, merchantId],
+      merchantId === null ? [after.toString(), limit] : [after.toString(), limit, merchantId],
     );
+    result.rowsRead += rows.length;
     for (const row of rows) {
       if (row.hash === null) {
         firstUnsealed ??= row;
@@ -59,8 +102,9 @@ export async function verifyAuditChain(merchantId: string | null, options: { anc
       expectedPrev = row.hash;
       result.verifiedCount++;
       result.verifiedUpToSeq = row.seq;
+      result.verifiedUpToHash = row.hash;
     }
-    if (rows.length < BATCH_SIZE) break;
+    if (rows.length < limit) break;
     after = rows.at(-1)!.seq;
   }
   return result;
@@ -112,18 +156,4 @@ export function parseChainAnchor(text: string): ChainAnchor {
   const match = /^(\d{1,19}):([A-Za-z0-9_-]{43})$/.exec(text.trim());
   if (!match) throw new Error(`An anchor is <seq>:<hash> as printed by audit:verify, not '${text}'.`);
   return { seq: BigInt(match[1]!), hash: match[2]! };
-}
-
-/** The API shape of a verification (snake_case, seqs as numbers or strings beyond 2^53). */
-export async function verifyAuditChainDto(merchantId: string) {
-  const result = await verifyAuditChain(merchantId);
-  return {
-    object: "audit_chain_verification" as const,
-    ok: result.ok,
-    verified_count: result.verifiedCount,
-    verified_up_to_seq: result.verifiedUpToSeq,
-    unsealed_count: result.unsealedCount,
-    broken_at: result.brokenAt ? { seq: result.brokenAt.seq, id: result.brokenAt.id, reason: result.brokenAt.reason } : null,
-    checked_at: new Date().toISOString(),
-  };
 }

@@ -8,7 +8,7 @@ import { CAPABILITIES, can } from "@/lib/auth/roles";
 import { getDashboardUser } from "@/lib/auth/session";
 import { listAuditEvents, recordAuditLogAccess, ZAuditLogFilters } from "@/lib/compliance/list-audit-events";
 import { userActorFromHeaders } from "@/lib/compliance/request-actor";
-import { verifyAuditChain } from "@/lib/compliance/verify-audit-chain";
+import { verifyAuditChainIncrementally } from "@/lib/compliance/audit-chain-checkpoint";
 
 export const metadata: Metadata = { title: "Audit log" };
 export const dynamic = "force-dynamic";
@@ -27,7 +27,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Sea
   const filters = parsed.success ? parsed.data : {};
   const used = Object.fromEntries(Object.entries(raw).filter(([key, value]) => value && key in ZAuditLogFilters.shape)) as Record<string, string>;
   await recordAuditLogAccess({ merchantId: user.merchantId, actor, allowed: true, filters: used });
-  const [{ events, nextBefore }, verification] = await Promise.all([listAuditEvents(user.merchantId, filters), verifyAuditChain(user.merchantId)]);
+  const [{ events, nextBefore }, verification] = await Promise.all([listAuditEvents(user.merchantId, filters), verifyAuditChainIncrementally(user.merchantId)]);
 
   const values: AuditFilterValues = { actor: raw.actor, action: raw.action, target: raw.target, from: raw.from, to: raw.to };
   const nextParams = new URLSearchParams(Object.entries(values).filter((entry): entry is [string, string] => Boolean(entry[1])));
