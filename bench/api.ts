@@ -82,13 +82,13 @@ export type PaymentBreakdown = {
   samples: number;
   /** Client-measured full request, sequential (one at a time). */
   total: LatencySummary;
-  /** Auth, idempotency claim, payment row insert (request start → payments.created_at). */
+  /** Auth, body checks, idempotency claim (request start → payments.created_at, stamped before the risk reads). */
   toInsert: LatencySummary;
-  /** Risk assessment and move to pending (created_at → pending_at). */
+  /** Risk assessment (reads), receipt number, then the first transaction up to its move to pending: payment row, assessment, transition (created_at → pending_at). */
   risk: LatencySummary;
-  /** PSP create+confirm and applying its answer with the capture posting (pending_at → captured_at). */
+  /** First transaction's commit, PSP create+confirm, the answer applied up to the captured transition (pending_at → captured_at). */
   pspAndApply: LatencySummary;
-  /** Finishing: idempotency record, attempt record, DTO, response (captured_at → response end). */
+  /** Rest of the second transaction (capture posting, audit, merchant event) and its commit, idempotency record, DTO, response (captured_at → response end). */
   finish: LatencySummary;
   /** The same PSP call alone, straight to the sandbox, sequential. */
   pspAlone: LatencySummary;

@@ -247,15 +247,15 @@ export function renderMarkdown(report: Record<string, any>): string {
   const b = report.breakdown as PaymentBreakdown | undefined;
   if (b) {
     lines.push(``, `## Where a payment's time goes`, ``);
-    lines.push(`${b.samples} payments one at a time (no queueing), steps from the payment row's own timestamps (created_at, pending_at, captured_at) against the client's clock on the same machine; the PSP call alone measured straight against the sandbox with the same parameters.`, ``);
+    lines.push(`${b.samples} payments one at a time (no queueing), steps from the payment row's own timestamps (created_at — stamped before the risk reads —, pending_at, captured_at) against the client's clock on the same machine; a card payment is two database transactions around the PSP call (tx 1 committed before the call, tx 2 applying the answer) plus the idempotency claim and record; the PSP call alone measured straight against the sandbox with the same parameters.`, ``);
     lines.push(`| step | p50 ms | p95 ms | p99 ms | mean ms |`, `|---|---|---|---|---|`);
     const row = (name: string, s: { p50Ms: number; p95Ms: number; p99Ms: number; meanMs: number }) => lines.push(`| ${name} | ${fmt(s.p50Ms)} | ${fmt(s.p95Ms)} | ${fmt(s.p99Ms)} | ${fmt(s.meanMs)} |`);
     row("whole request (client)", b.total);
-    row("1. auth, idempotency claim, payment row insert", b.toInsert);
-    row("2. risk assessment → pending", b.risk);
-    row("3. PSP create+confirm + apply answer + capture posting", b.pspAndApply);
+    row("1. auth, body checks, idempotency claim", b.toInsert);
+    row("2. risk assessment (reads), then tx 1: payment row + assessment + → pending", b.risk);
+    row("3. tx 1 commit, PSP create+confirm, tx 2: apply answer up to → captured", b.pspAndApply);
     row("   of which the PSP call alone (sandbox, measured separately)", b.pspAlone);
-    row("4. finish: idempotency record, DTO, response", b.finish);
+    row("4. tx 2 rest (capture posting, audit, merchant event) + commit, idempotency record, DTO, response", b.finish);
     row("(floor: GET /api/health)", b.trivial);
     const w = (b as PaymentBreakdown & { withoutWebhooks?: PaymentBreakdown }).withoutWebhooks;
     if (w) {
