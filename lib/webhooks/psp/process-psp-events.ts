@@ -11,6 +11,8 @@ const LEASE_SECONDS = 120;
 const BATCH_MAX = 100;
 const BACKOFF_BASE_SECONDS = 5;
 const BACKOFF_CAP_SECONDS = 3600;
+/** A deferred event (its payment's create call still in flight) is due again after this long. */
+const DEFER_SECONDS = 5;
 
 type Claimed = { id: string; type: string; payload: Stripe.Event; attempts: number };
 
@@ -42,11 +44,20 @@ async function fail(row: Claimed, error: unknown): Promise<void> {
   logger[dead ? "error" : "warn"]({ eventId: row.id, type: row.type, attempts: row.attempts, err: error }, dead ? "PSP event gave up" : "PSP event failed; will retry");
 }
 
+/** Back to pending for a later pass, without counting the attempt (the handler chose to wait, nothing failed). */
+async function defer(row: Claimed): Promise<void> {
+  await db().$executeRaw`
+    update psp_events set status = 'pending', attempts = attempts - 1, locked_until = null,
+      next_attempt_at = now() + make_interval(secs => ${DEFER_SECONDS})
+    where id = ${row.id}`;
+}
+
 async function run(row: Claimed): Promise<void> {
   const handler = PSP_EVENT_HANDLERS[row.type];
   if (!handler) return finish(row, "ignored");
   try {
-    await finish(row, await handler(row.payload));
+    const result = await handler(row.payload);
+    await (result === "deferred" ? defer(row) : finish(row, result));
   } catch (error) {
     await fail(row, error);
   }
