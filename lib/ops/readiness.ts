@@ -2,6 +2,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { sqlPool } from "@/lib/db/client";
+import { drainingSince } from "@/lib/ops/drain";
 import { getLedgerHealth } from "@/lib/ledger/get-ledger-health";
 import { getPspCircuitState } from "@/lib/psp/psp-gateway";
 
@@ -67,6 +68,9 @@ async function safely(check: () => Promise<CheckResult>): Promise<CheckResult> {
 }
 
 export async function getReadiness(): Promise<ReadinessReport> {
+  // Shutting down: not ready whatever the dependencies say (in-flight requests are still being finished).
+  const draining = drainingSince();
+  if (draining !== null) return { ready: false, checks: { draining: { ok: false, detail: `shutting down since ${new Date(draining).toISOString()}` } } };
   const entries: [string, () => Promise<CheckResult>][] = [["database", checkDatabase], ["migrations", checkMigrations], ["ledger", checkLedger], ["psp", checkPsp], ["queue", checkQueue], ...extraChecks];
   const results = await Promise.all(entries.map(async ([name, check]) => [name, await safely(check)] as const));
   const checks = Object.fromEntries(results);
