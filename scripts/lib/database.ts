@@ -10,7 +10,7 @@ export const EMBEDDED_PG_PORT = Number(process.env.EMBEDDED_PG_PORT ?? 54320);
 export const dataDir = path.resolve(projectRoot, process.env.SETTLE_DATA_DIR ?? ".data");
 export const APP_DATABASE = "settle";
 
-export type DatabaseHandle = { url: string; local?: LocalPostgres; stop(): Promise<void> };
+export type DatabaseHandle = { url: string; local?: LocalPostgres; stop(): Promise<void>; stopSync(): void };
 
 export async function ensureDatabaseExists(adminUrl: string, name: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
@@ -24,12 +24,12 @@ export async function ensureDatabaseExists(adminUrl: string, name: string): Prom
 }
 
 export async function openDatabase(options: { log?: (line: string) => void } = {}): Promise<DatabaseHandle> {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {}, stopSync: () => {} };
   const local = await startLocalPostgres({
     dataDir: path.join(dataDir, "postgres"),
     port: EMBEDDED_PG_PORT,
     log: options.log,
   });
   await ensureDatabaseExists(local.adminUrl, APP_DATABASE);
-  return { url: local.urlFor(APP_DATABASE), local, stop: () => local.stop() };
+  return { url: local.urlFor(APP_DATABASE), local, stop: () => local.stop(), stopSync: () => local.stopSync() };
 }
