@@ -13,6 +13,8 @@ const ZEnv = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
   /** Statement timeout for application queries, in milliseconds. */
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Back-pressure: mutating API calls answer 503 when more background jobs than this are due (0 = off). */
+  QUEUE_BACKLOG_MAX: z.coerce.number().int().min(0).default(10_000),
   /** Port of the web app. */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Public base URL of the web app (links in emails, checkout return URLs, webhook intake). */

@@ -65,6 +65,8 @@ export const ERROR_CODES = {
   lock_timeout: { status: 409, type: "api_error" },
   /** The database is saturated (no connection or transaction slot in time); safe to retry with the same key. */
   database_busy: { status: 503, type: "api_error" },
+  /** The background queue has a backlog (lib/ops/backpressure.ts); safe to retry shortly with the same key. */
+  overloaded: { status: 503, type: "api_error" },
   /** The PSP could not be reached or answered ambiguously. */
   psp_unavailable: { status: 502, type: "api_error" },
   /** Something went wrong on Settle's side. Nothing about it is revealed. */

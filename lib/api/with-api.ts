@@ -20,6 +20,7 @@ import {
   type StoredResponse,
 } from "@/lib/idempotency/run-idempotent";
 import { logger } from "@/lib/log/logger";
+import { assertQueueHasRoom } from "@/lib/ops/backpressure";
 import { findCardData } from "./card-data";
 import { AppError, errorBody } from "./errors";
 import { zodToAppError } from "./zod-errors";
@@ -228,6 +229,8 @@ export function withApi<TBody extends z.ZodType | undefined = undefined, TQuery 
       const env = getEnv();
       const method = request.method.toUpperCase();
       const mutating = MUTATING.has(method);
+      // Back-pressure (lib/ops/backpressure.ts): no new work while the background queue has a backlog.
+      if (mutating && options.auth !== "none") await assertQueueHasRoom();
 
       // 1. Who is calling; the tenant comes from the credential only.
       let actor: Actor;
