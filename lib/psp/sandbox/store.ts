@@ -1,5 +1,6 @@
-// In-memory state of the sandbox with an append-only JSONL journal (batched writes, compacted on start).
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, type WriteStream } from "node:fs";
+// In-memory state of the sandbox with an append-only JSONL journal (batched writes, compacted on start and
+// whenever what was appended since the last compaction outgrows both a floor and twice the live state).
+import { closeSync, createWriteStream, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync, type WriteStream } from "node:fs";
 import path from "node:path";
 
 export type StripeObject = Record<string, any> & { id: string; object: string };
@@ -62,6 +63,13 @@ type Kind = "o" | "i" | "j" | "d" | "m";
 
 const FLUSH_INTERVAL_MS = 20;
 const DELIVERY_RETAIN = 5000;
+/**
+ * Appended bytes that trigger a compaction: at least this, and at least twice the compacted (live) size,
+ * so the journal stays under ~3× the live state and each rewrite is paid for by twice its size in appends.
+ */
+const COMPACT_MIN_APPENDED_BYTES = 64 * 1024 * 1024;
+
+export type StoreOptions = { compactMinAppendedBytes?: number };
 
 export class Store {
   objects = new Map<string, StripeObject>();
@@ -77,8 +85,15 @@ export class Store {
   private stream: WriteStream | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
   private readonly file: string | null;
+  private readonly compactMinAppendedBytes: number;
+  /** Bytes of the journal as last compacted, and appended since. */
+  private compactedBytes = 0;
+  private appendedBytes = 0;
+  /** Number of compactions while running (not counting the one at start). */
+  compactions = 0;
 
-  constructor(dataDir: string | undefined, initialMeta: () => Meta) {
+  constructor(dataDir: string | undefined, initialMeta: () => Meta, options: StoreOptions = {}) {
+    this.compactMinAppendedBytes = options.compactMinAppendedBytes ?? COMPACT_MIN_APPENDED_BYTES;
     this.meta = initialMeta();
     this.file = dataDir ? path.join(dataDir, "journal.jsonl") : null;
     if (dataDir && this.file) {
@@ -221,7 +236,22 @@ export class Store {
     const lines: string[] = [];
     for (const [kind, id] of this.dirty.values()) lines.push(this.line(kind, id));
     this.dirty.clear();
-    this.stream.write(`${lines.join("\n")}\n`);
+    const text = `${lines.join("\n")}\n`;
+    this.stream.write(text);
+    this.appendedBytes += Buffer.byteLength(text);
+    if (this.appendedBytes > Math.max(this.compactMinAppendedBytes, 2 * this.compactedBytes)) this.compactWhileRunning();
+  }
+
+  /**
+   * Rewrites the journal from memory and continues on the new file. Everything written so far is in
+   * memory, so the snapshot covers it; writes still buffered for the old file land in the replaced inode.
+   */
+  private compactWhileRunning(): void {
+    const old = this.stream;
+    this.compact();
+    this.stream = createWriteStream(this.file!, { flags: "a" });
+    old?.end();
+    this.compactions++;
   }
 
   async close(): Promise<void> {
@@ -299,8 +329,18 @@ export class Store {
     for (const id of this.jobs.keys()) lines.push(this.line("j", id));
     for (const id of this.deliveries.keys()) lines.push(this.line("d", id));
     const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, `${lines.join("\n")}\n`);
+    const text = `${lines.join("\n")}\n`;
+    // Durable before the rename replaces the old journal (a crash then leaves one complete file or the other).
+    const fd = openSync(tmp, "w");
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, this.file);
+    this.compactedBytes = Buffer.byteLength(text);
+    this.appendedBytes = 0;
   }
 
   /** Synchronous variant for process exit paths. */
