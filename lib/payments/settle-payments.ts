@@ -93,7 +93,9 @@ async function settleRefundedPayment(payment: PaymentRow, actor: Actor): Promise
   const open = await db().refund.count({ where: { paymentId: payment.id, OR: [{ status: "pending" }, { status: "pending_approval" }, { status: "succeeded", settledAt: null }] } });
   if (open > 0) return;
   await db().$transaction(async (tx) => {
-    await tx.$queryRaw`select id from payments where id = ${payment.id} for update`;
+    // Re-check under the lock: a refund that failed late may have taken the payment out of refunded since it was listed.
+    const [locked] = await tx.$queryRaw<{ status: string }[]>`select status::text as status from payments where id = ${payment.id} for update`;
+    if (locked?.status !== "refunded") return;
     if (!(await isSettlementPosted(tx, payment)) && payment.paymentMethodType !== "settle_wallet") return;
     await transitionPayment(tx, { merchantId: payment.merchantId, paymentId: payment.id, from: ["refunded"], to: "refund_settled", actor, reason: "psp:refunds_available" });
   });

@@ -94,6 +94,11 @@ describe("a refund that the PSP fails after it succeeded", () => {
     await syncRefundById(created.body.psp_reference);
     expect(await paymentRow(payment.id)).toMatchObject({ status: "refunded", amountRefunded: 3000n });
     expect(await db().auditEvent.count({ where: { targetId: payment.id, action: "payment.refund_failed" } })).toBe(1);
+    // The second refund (same card) fails late too: back again, so nothing of this test lingers into the next.
+    await h.control.flushScheduler();
+    await drain();
+    expect(await paymentRow(payment.id)).toMatchObject({ status: "captured", amountRefunded: 0n, amountRefundReserved: 0n });
+    expect(await db().auditEvent.count({ where: { targetId: payment.id, action: "payment.refund_failed" } })).toBe(2);
   });
 
   test("settled → refunded → settled (settlement posted before the failure)", async () => {
