@@ -13,7 +13,7 @@ import { POST as webhookRoute } from "@/app/api/webhooks/stripe/route";
 import { db } from "@/lib/db/client";
 import { call, makeMerchant, startPaymentsHarness, type PaymentsHarness } from "@/lib/payments/testing";
 import { processPspEvents } from "@/lib/webhooks/psp/process-psp-events";
-import { routeParams } from "@/tests/fixtures";
+import { makeRestrictedKey, routeParams } from "@/tests/fixtures";
 import { EVIDENCE_FILES_MAX_BYTES } from "./evidence-file.types";
 import { bytes, JPEG, PDF, PNG } from "./testing";
 
@@ -146,6 +146,15 @@ describe("dispute evidence files", () => {
     const second = await upload(other, part, { filename: "b.pdf" });
     expect(second.status).toBe(413);
     expect(second.body.error.message).toMatch(/combined/);
+  });
+
+  test("a restricted key with disputes read can list and download, not upload", async () => {
+    const readOnly = await makeRestrictedKey(merchant.merchantId, { disputes: "read" });
+    const file = await db().disputeEvidenceFile.findFirstOrThrow({ where: { disputeId } });
+    const refused = await upload(disputeId, JPEG, { filename: "a.jpg", secret: readOnly });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.type).toBe("permission_error");
+    expect((await download(disputeId, file.id, readOnly)).status).toBe(200);
   });
 
   test("another merchant sees no dispute and no file", async () => {
