@@ -89,15 +89,16 @@ export async function settleRefund(refundId: string, actor: Actor = SYSTEM_ACTOR
   return true;
 }
 
-async function settleRefundedPayment(payment: PaymentRow, actor: Actor): Promise<void> {
+async function settleRefundedPayment(payment: PaymentRow, actor: Actor): Promise<boolean> {
   const open = await db().refund.count({ where: { paymentId: payment.id, OR: [{ status: "pending" }, { status: "pending_approval" }, { status: "succeeded", settledAt: null }] } });
-  if (open > 0) return;
-  await db().$transaction(async (tx) => {
+  if (open > 0) return false;
+  return db().$transaction(async (tx) => {
     // Re-check under the lock: a refund that failed late may have taken the payment out of refunded since it was listed.
     const [locked] = await tx.$queryRaw<{ status: string }[]>`select status::text as status from payments where id = ${payment.id} for update`;
-    if (locked?.status !== "refunded") return;
-    if (!(await isSettlementPosted(tx, payment)) && payment.paymentMethodType !== "settle_wallet") return;
+    if (locked?.status !== "refunded") return false;
+    if (!(await isSettlementPosted(tx, payment)) && payment.paymentMethodType !== "settle_wallet") return false;
     await transitionPayment(tx, { merchantId: payment.merchantId, paymentId: payment.id, from: ["refunded"], to: "refund_settled", actor, reason: "psp:refunds_available" });
+    return true;
   });
 }
 
@@ -132,8 +133,12 @@ export async function runSettlementSweep(options: { limit?: number } = {}): Prom
   const refunded = await db().payment.findMany({ where: { status: "refunded" }, take: limit });
   let refundSettled = 0;
   for (const payment of refunded) {
-    await settleRefundedPayment(payment, SYSTEM_ACTOR);
-    refundSettled++;
+    // One payment that fails to close must not stop the sweep for the others.
+    try {
+      if (await settleRefundedPayment(payment, SYSTEM_ACTOR)) refundSettled++;
+    } catch (error) {
+      logger.error({ err: error, paymentId: payment.id }, "refund_settled transition failed");
+    }
   }
   return { payments, refunds: refundsSettled, refundSettled };
 }
