@@ -30,6 +30,8 @@ describe("sandbox store journal", () => {
       largest = Math.max(largest, statSync(file).size);
     }
     store.remove("pi_1");
+    // Changes made while a compaction is running end up in the new journal too.
+    for (let i = 0; i < 200; i += 2) store.save(`pi_${i.toString(36)}`);
     await store.close();
     expect(store.compactions).toBeGreaterThan(2);
     // Live state is ~60 KB here: the journal never grew past floor + 2 × live + one batch.
@@ -43,5 +45,35 @@ describe("sandbox store journal", () => {
     expect(reopened.idempotency.size).toBe(60);
     expect(reopened.lists.get("payment_intent")).toEqual(store.lists.get("payment_intent"));
     await reopened.close();
+  });
+
+  it("keeps changes made while a compaction runs (snapshot in slices, appends kept aside)", async () => {
+    const dir2 = mkdtempSync(path.join(tmpdir(), "settle-store-"));
+    try {
+      const store = new Store(dir2, meta, { compactMinAppendedBytes: 256 * 1024 });
+      for (let i = 0; i < 6_000; i++) store.insert({ id: `ch_${i.toString(36)}`, object: "charge", amount: i, status: "pending", pad: "y".repeat(100) });
+      await flushed(); // > 256 KB appended: a compaction starts with this flush
+      // Interleave changes with the compaction's slices: updates, removals, inserts.
+      for (let step = 0; step < 200; step++) {
+        const object = store.get(`ch_${(step * 29).toString(36)}`);
+        if (object) {
+          object.status = `succeeded_${step}`;
+          store.save(object.id);
+        }
+        store.remove(`ch_${(step * 31 + 7).toString(36)}`);
+        store.insert({ id: `re_${step.toString(36)}`, object: "refund", amount: step });
+        await new Promise((resolve) => setImmediate(resolve));
+        if (step % 20 === 0) await flushed();
+      }
+      await store.close();
+      expect(store.compactions).toBeGreaterThan(0);
+      const reopened = new Store(dir2, meta);
+      expect(Object.fromEntries(reopened.objects)).toEqual(Object.fromEntries(store.objects));
+      expect(reopened.lists.get("refund")).toEqual(store.lists.get("refund"));
+      expect(reopened.meta).toEqual(store.meta);
+      await reopened.close();
+    } finally {
+      rmSync(dir2, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,7 @@
 // In-memory state of the sandbox with an append-only JSONL journal (batched writes, compacted on start and
 // whenever what was appended since the last compaction outgrows both a floor and twice the live state).
 import { closeSync, createWriteStream, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync, type WriteStream } from "node:fs";
+import { open } from "node:fs/promises";
 import path from "node:path";
 
 export type StripeObject = Record<string, any> & { id: string; object: string };
@@ -91,6 +92,11 @@ export class Store {
   private appendedBytes = 0;
   /** Number of compactions while running (not counting the one at start). */
   compactions = 0;
+  /** While a background compaction runs: what was appended since it began (re-appended to the new file). */
+  private appendedDuringCompaction: string[] | null = null;
+  private compacting: Promise<void> | null = null;
+  /** Bumped by reset(): a background compaction that began before it is abandoned. */
+  private generation = 0;
 
   constructor(dataDir: string | undefined, initialMeta: () => Meta, options: StoreOptions = {}) {
     this.compactMinAppendedBytes = options.compactMinAppendedBytes ?? COMPACT_MIN_APPENDED_BYTES;
@@ -183,6 +189,7 @@ export class Store {
     const seq = this.meta.seq;
     this.meta = { ...initialMeta(), seq };
     this.dirty.clear();
+    this.generation++;
     if (this.file && this.stream) {
       this.stream.end();
       this.compact();
@@ -238,23 +245,78 @@ export class Store {
     this.dirty.clear();
     const text = `${lines.join("\n")}\n`;
     this.stream.write(text);
+    this.appendedDuringCompaction?.push(text);
     this.appendedBytes += Buffer.byteLength(text);
-    if (this.appendedBytes > Math.max(this.compactMinAppendedBytes, 2 * this.compactedBytes)) this.compactWhileRunning();
+    if (!this.compacting && this.appendedBytes > Math.max(this.compactMinAppendedBytes, 2 * this.compactedBytes)) {
+      this.compacting = this.compactInBackground()
+        .catch((error) => console.error(`[psp-sandbox] journal compaction failed (the journal is intact, retrying later): ${error}`))
+        .finally(() => {
+          this.compacting = null;
+          this.appendedDuringCompaction = null;
+        });
+    }
   }
 
   /**
-   * Rewrites the journal from memory and continues on the new file. Everything written so far is in
-   * memory, so the snapshot covers it; writes still buffered for the old file land in the replaced inode.
+   * Rewrites the journal from memory without stopping the sandbox: the snapshot is serialised in slices
+   * (yielding to requests in between) and written to a side file, while appends keep going to the current
+   * journal and are also kept aside; then the side file gets those appends, is fsynced and replaces the
+   * journal. Replaying the side file gives the snapshot, then every change made since it began (a record
+   * serialised after a change is only newer; later lines of the same key win on load). A crash before the
+   * rename leaves the old journal, which has everything.
    */
-  private compactWhileRunning(): void {
-    const old = this.stream;
-    this.compact();
-    this.stream = createWriteStream(this.file!, { flags: "a" });
-    old?.end();
-    this.compactions++;
+  private async compactInBackground(): Promise<void> {
+    const file = this.file!;
+    const generation = this.generation;
+    this.appendedDuringCompaction = [];
+    this.appendedBytes = 0;
+    const keys = this.liveKeys();
+    const tmp = `${file}.compacting`;
+    const handle = await open(tmp, "w");
+    try {
+      let bytes = 0;
+      const SLICE = 2_000;
+      for (let start = 0; start < keys.length; start += SLICE) {
+        const text = `${keys.slice(start, start + SLICE).map(([kind, id]) => this.line(kind, id)).join("\n")}\n`;
+        bytes += Buffer.byteLength(text);
+        await handle.write(text);
+      }
+      await handle.sync(); // the bulk, off the event loop
+      if (!this.stream || generation !== this.generation) return; // closed or reset meanwhile: the journal is complete without us
+      // Synchronous from here to the switch, so nothing can be appended in between: the changes made
+      // since the snapshot began, fsync (only that delta is still unwritten), rename, new stream.
+      if (this.flushTimer) {
+        clearTimeout(this.flushTimer);
+        this.flushTimer = null;
+      }
+      this.writeDirty();
+      const since = this.appendedDuringCompaction.join("");
+      if (since) writeSync(handle.fd, since);
+      fsyncSync(handle.fd);
+      renameSync(tmp, file);
+      const old = this.stream;
+      this.stream = createWriteStream(file, { flags: "a" });
+      old.end();
+      this.compactedBytes = bytes;
+      this.appendedBytes = Buffer.byteLength(since);
+      this.compactions++;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Every live record's journal key (in-flight idempotency entries are not journaled). */
+  private liveKeys(): [Kind, string][] {
+    const keys: [Kind, string][] = [["m", "meta"]];
+    for (const list of this.lists.values()) for (const id of list) keys.push(["o", id]);
+    for (const [key, entry] of this.idempotency) if (!entry.inFlight) keys.push(["i", key]);
+    for (const id of this.jobs.keys()) keys.push(["j", id]);
+    for (const id of this.deliveries.keys()) keys.push(["d", id]);
+    return keys;
   }
 
   async close(): Promise<void> {
+    await this.compacting;
     if (this.flushTimer) {
       clearTimeout(this.flushTimer);
       this.flushTimer = null;
@@ -323,11 +385,7 @@ export class Store {
   /** Rewrites the journal as one line per live record (atomic rename). */
   private compact(): void {
     if (!this.file) return;
-    const lines: string[] = [this.line("m", "meta")];
-    for (const list of this.lists.values()) for (const id of list) lines.push(this.line("o", id));
-    for (const id of this.idempotency.keys()) lines.push(this.line("i", id));
-    for (const id of this.jobs.keys()) lines.push(this.line("j", id));
-    for (const id of this.deliveries.keys()) lines.push(this.line("d", id));
+    const lines = this.liveKeys().map(([kind, id]) => this.line(kind, id));
     const tmp = `${this.file}.tmp`;
     const text = `${lines.join("\n")}\n`;
     // Durable before the rename replaces the old journal (a crash then leaves one complete file or the other).
