@@ -1,5 +1,6 @@
 // The audit log: a GET filter form (works without JavaScript) and the entries, newest first.
 import Link from "next/link";
+import { DataTable } from "./data-table";
 import type { AuditEventView } from "@/lib/compliance/list-audit-events";
 import { TimeStamp } from "./time-stamp";
 
@@ -33,20 +34,11 @@ export function AuditLogTable({ events, nextHref }: { events: AuditEventView[]; 
   if (events.length === 0) return <p className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-10 text-center text-sm">No audit entries match these filters.</p>;
   return (
     <>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white" tabIndex={0} role="region" aria-label="Audit log entries (scrollable)">
-        <table className="min-w-full text-left text-sm">
-          <caption className="sr-only">Audit log entries, newest first</caption>
-          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-            <tr>
-              <th scope="col" className="px-4 py-2">Seq</th>
-              <th scope="col" className="px-4 py-2">Time</th>
-              <th scope="col" className="px-4 py-2">Actor</th>
-              <th scope="col" className="px-4 py-2">Action</th>
-              <th scope="col" className="px-4 py-2">Target</th>
-              <th scope="col" className="px-4 py-2">IP</th>
-              <th scope="col" className="px-4 py-2">Sealed</th>
-            </tr>
-          </thead>
+      <DataTable
+        label="Audit log entries (scrollable)"
+        caption="Audit log entries, newest first"
+        columns={[{ label: "Seq" }, { label: "Time" }, { label: "Actor" }, { label: "Action" }, { label: "Target" }, { label: "IP" }, { label: "Sealed" }]}
+      >
           <tbody className="divide-y divide-slate-100">
             {events.map((event) => (
               <tr key={event.seq} data-testid="audit-row">
@@ -60,8 +52,7 @@ export function AuditLogTable({ events, nextHref }: { events: AuditEventView[]; 
               </tr>
             ))}
           </tbody>
-        </table>
-      </div>
+      </DataTable>
       {nextHref && (
         <p className="mt-4">
           <Link href={nextHref} className="text-sm font-medium text-brand-700 underline">Older entries</Link>

@@ -2,6 +2,7 @@
 // drill-down to both sides' snapshots and every check made, and the resolve form for admins.
 import { formatMoney } from "@/lib/money";
 import type { TDiscrepancyDto } from "@/lib/reconciliation/reconciliation.types";
+import { DataTable } from "./data-table";
 import { EmptyState } from "./page-header";
 import { ReconciliationResolveForm } from "./reconciliation-resolve-form";
 import { TimeStamp } from "./time-stamp";
@@ -43,20 +44,11 @@ function StatusBadge({ status }: { status: "open" | "resolved" }) {
 export function ReconciliationDiscrepancyTable({ discrepancies, canResolve }: { discrepancies: TDiscrepancyDto[]; canResolve: boolean }) {
   if (discrepancies.length === 0) return <EmptyState title="No discrepancies match these filters." />;
   return (
-    <div role="region" aria-label="Discrepancies" tabIndex={0} className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
-      <table className="min-w-full text-left text-sm">
-        <caption className="sr-only">Discrepancies</caption>
-        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-          <tr>
-            <th scope="col" className="px-4 py-2">Class</th>
-            <th scope="col" className="px-4 py-2">Object</th>
-            <th scope="col" className="px-4 py-2 text-right">PSP</th>
-            <th scope="col" className="px-4 py-2 text-right">Settle</th>
-            <th scope="col" className="px-4 py-2 text-right">Difference</th>
-            <th scope="col" className="px-4 py-2">When</th>
-            <th scope="col" className="px-4 py-2">Status</th>
-          </tr>
-        </thead>
+    <DataTable
+      label="Discrepancies"
+      caption="Discrepancies"
+      columns={[{ label: "Class" }, { label: "Object" }, { label: "PSP", align: "right" }, { label: "Settle", align: "right" }, { label: "Difference", align: "right" }, { label: "When" }, { label: "Status" }]}
+    >
         {discrepancies.map((d) => (
           <tbody key={d.id} className="border-t border-slate-100" data-testid={`discrepancy-${d.id}`}>
             <tr>
@@ -103,7 +95,6 @@ export function ReconciliationDiscrepancyTable({ discrepancies, canResolve }: { 
             </tr>
           </tbody>
         ))}
-      </table>
-    </div>
+    </DataTable>
   );
 }

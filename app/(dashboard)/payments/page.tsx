@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { DataTable } from "@/components/data-table";
 import { EmptyState, PageHeader } from "@/components/page-header";
 import { PaymentsFilters } from "@/components/payments-filters";
 import { StatusBadge } from "@/components/payments-status-badge";
@@ -53,19 +54,12 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
           {filtered ? <Link href="/payments" className="font-medium text-brand-700 underline">Clear the filters</Link> : "Payments appear here as soon as customers pay through checkout or the API."}
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
-          <table className="min-w-full text-left text-sm" data-testid="payments-table">
-            <caption className="sr-only">Payments</caption>
-            <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-              <tr>
-                <th scope="col" className="px-4 py-2 text-right">Amount</th>
-                <th scope="col" className="px-4 py-2">Status</th>
-                <th scope="col" className="px-4 py-2">Method</th>
-                <th scope="col" className="px-4 py-2">Customer</th>
-                <th scope="col" className="px-4 py-2">Created</th>
-                <th scope="col" className="px-4 py-2">Payment</th>
-              </tr>
-            </thead>
+        <DataTable
+          label="Payments (scrollable)"
+          caption="Payments"
+          testId="payments-table"
+          columns={[{ label: "Amount", align: "right" }, { label: "Status" }, { label: "Method" }, { label: "Customer" }, { label: "Created" }, { label: "Payment" }]}
+        >
             <tbody className="divide-y divide-slate-100">
               {page.rows.map((row) => (
                 <tr key={row.id} className="hover:bg-slate-50">
@@ -81,8 +75,7 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
       <nav aria-label="Pagination" className="mt-4 flex justify-between text-sm">
         {filter.cursor ? <Link href={`/payments${query(base)}`} className="font-medium text-brand-700 underline">First page</Link> : <span />}
