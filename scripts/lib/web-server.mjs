@@ -10,7 +10,6 @@
 // Plain JavaScript (run by node, not tsx) so that Next's own module loading is untouched.
 import http from "node:http";
 import path from "node:path";
-import next from "next";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const argValue = (names, fallback) => {
@@ -23,9 +22,11 @@ const drainTimeoutMs = Number(process.env.SHUTDOWN_DRAIN_TIMEOUT_MS ?? 25_000);
 const shutdownDelayMs = Number(process.env.SHUTDOWN_DELAY_MS ?? 0);
 const log = (level, msg, fields = {}) => console.log(JSON.stringify({ level, time: Date.now(), pid: process.pid, name: "web-server", msg, ...fields }));
 
-// `next start` forces production; so do we (NODE_ENV=test from a test runner must not leak in).
+// `next start` forces production; so do we (NODE_ENV=test from a test runner must not leak in), before
+// Next (and through it React) is loaded, as modules pick their build by NODE_ENV when first loaded.
 process.env.NODE_ENV = "production";
 process.title = "next-server (settle web-server)";
+const { default: next } = await import("next");
 
 const app = next({ dev: false, dir: root, hostname, port });
 await app.prepare();
