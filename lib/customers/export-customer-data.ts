@@ -5,6 +5,7 @@ import { recordAuditEvent, type Actor } from "@/lib/compliance/record-audit-even
 import { listPersonalDataSources, registerPersonalDataSource } from "@/lib/compliance/personal-data-sources";
 import { db } from "@/lib/db/client";
 import { listCustomerPaymentAttempts } from "@/lib/fraud/customer-payment-attempts";
+import { listCustomerEmails } from "@/lib/notifications/email-content";
 import { toCustomerDto } from "./customer-dto";
 import type { TCustomerDto } from "./customer.types";
 import { getCustomerOrThrow } from "./get-customer";
@@ -43,6 +44,12 @@ registerPersonalDataSource({
     const customer = await getCustomerOrThrow(merchantId, customerId, { client });
     return listCustomerPaymentAttempts(client, { merchantId, customerId, email: customer.email });
   },
+});
+
+// Emails sent (or queued) to the customer: recipient, subject, status and times.
+registerPersonalDataSource({
+  name: "emails",
+  collect: ({ merchantId, customerId, client }) => listCustomerEmails(client, merchantId, customerId),
 });
 
 registerPersonalDataSource({

@@ -89,3 +89,24 @@ export async function eraseCustomerEmails(tx: Tx, merchantId: string, customerId
         next_attempt_at = null
     where merchant_id = ${merchantId} and customer_id = ${customerId}`;
 }
+
+export const CUSTOMER_EMAILS_EXPORT_MAX = 1_000;
+
+/** For the GDPR export: the customer's outbox messages, newest first, with the address opened. */
+export async function listCustomerEmails(client: Tx | Db, merchantId: string, customerId: string) {
+  const rows = await client.emailMessage.findMany({
+    where: { merchantId, customerId },
+    orderBy: { id: "desc" },
+    take: CUSTOMER_EMAILS_EXPORT_MAX,
+    select: { id: true, merchantId: true, customerId: true, kind: true, status: true, subject: true, toAddressEncrypted: true, createdAt: true, sentAt: true, relatedObjectId: true },
+  });
+  const out = [];
+  for (const row of rows) {
+    const { toAddress } = await openEmailContent({ ...row, bodyEncrypted: null }, client);
+    out.push({
+      id: row.id, kind: row.kind, status: row.status, to: toAddress, subject: row.subject, related_object: row.relatedObjectId,
+      created_at: row.createdAt.toISOString(), sent_at: row.sentAt?.toISOString() ?? null,
+    });
+  }
+  return out;
+}

@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, test } from "vitest";
 import ReceiptPage from "@/app/receipts/[token]/page";
 import { createCustomer } from "@/lib/customers/create-customer";
 import { eraseCustomer } from "@/lib/customers/erase-customer";
+import { exportCustomerData } from "@/lib/customers/export-customer-data";
 import { purgeNotificationLogs } from "@/lib/notifications/purge-notification-logs";
 import { db } from "@/lib/db/client";
 import type { PaymentStatus } from "@/lib/generated/prisma/client";
@@ -155,6 +156,12 @@ describe("receipt emails", () => {
     // The outbox view opens them.
     const outbox = await listEmails(merchantId, { limit: 10 });
     expect(outbox.data.find((email) => email.id === sent.id)?.text).toContain("Amount paid: $42.50");
+
+    // The GDPR export lists the customer's emails with their recipients.
+    const exported = await exportCustomerData(merchantId, customer.id);
+    expect((exported.sources.emails as { related_object: string; to: string }[]).map((e) => [e.related_object, e.to]).sort()).toEqual(
+      [[sentPayment, "sealed.buyer@example.com"], [queuedPayment, "other.address@example.com"]].sort(),
+    );
 
     await eraseCustomer(merchantId, customer.id, actor);
     const after = await db().emailMessage.findMany({ where: { merchantId }, orderBy: { id: "asc" } });
