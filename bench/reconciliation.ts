@@ -18,6 +18,12 @@ export type BenchReconciliationResult = {
   rowsPerSecond: number;
   peakRssMiB: number;
   pgTempBytes: number;
+  pgCpuSeconds: number;
+  /** Largest private memory (RssAnon) of a PostgreSQL backend serving the run. */
+  pgBackendPeakAnonMiB: number;
+  pgBackendPeakHwmMiB: number;
+  nodeCpuSeconds: number;
+  loadAverage: number[];
   generateMs: number;
   discrepancies: number;
   expectedDiscrepancies: number;
@@ -54,37 +60,22 @@ export async function benchReconciliation(opts: { rows: number; adminUrl?: strin
     const chart = await ensureMerchantAccounts(sqlPool(), merchantId, "USD");
     const periodStart = new Date("2026-11-20T00:00:00Z");
     const periodEnd = new Date("2026-11-21T00:00:00Z");
-    await client.query(`SET session_replication_role = replica`);
-    await client.query(`SET maintenance_work_mem = '256MB'`);
-    const step = 86_000 / n; // seconds between payments; all inside the day
-    await client.query(
-      `INSERT INTO payments (id, merchant_id, amount, amount_captured, currency, status, capture_method, payment_method_type, payment_method,
-                             idempotency_key, psp_payment_intent_id, psp_charge_id, receipt_number, receipt_token, fee_amount, created_at, updated_at, captured_at)
-       SELECT 'pay_b' || lpad(g::text, 9, '0'), $1, 1000 + g % 5000, 1000 + g % 5000, 'USD', 'captured', 'automatic', 'card', 'pm_card_visa',
-              'idem_' || g, 'pi_b' || g, 'ch_b' || g, 'R' || g, 'rt_' || g, round((1000 + g % 5000) * 0.029) + 30,
-              $2::timestamptz + make_interval(secs => g * $3::float8), $2::timestamptz + make_interval(secs => g * $3::float8),
-              $2::timestamptz + make_interval(secs => g * $3::float8)
-       FROM generate_series(1, $4::int) g`,
-      [merchantId, periodStart, step, n],
+    // Secondary indexes are dropped for the bulk load and rebuilt after it (a sort per index instead of
+    // N random inserts into each: 10M rows load in minutes instead of tens of minutes). Indexes that back
+    // a constraint (primary keys, the targets of foreign keys) stay.
+    const generated = ["payments", "ledger_transactions", "ledger_entries", "reconciliation_psp_records"];
+    const { rows: deferred } = await client.query<{ name: string; def: string }>(
+      `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+       FROM pg_index i WHERE i.indrelid = ANY($1::regclass[])
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`,
+      [generated],
     );
-    // Ledger captures: every 50 000th payment has none (missing_in_ledger).
-    await client.query(
-      `INSERT INTO ledger_transactions (id, merchant_id, description, external_ref, created_at)
-       SELECT 'txn_b' || lpad(g::text, 9, '0'), $1, 'capture', 'payment:pay_b' || lpad(g::text, 9, '0') || ':capture',
-              $2::timestamptz + make_interval(secs => g * $3::float8)
-       FROM generate_series(1, $4::int) g WHERE g % 50000 <> 0`,
-      [merchantId, periodStart, step, n],
-    );
-    await client.query(
-      `INSERT INTO ledger_entries (id, transaction_id, account_id, direction, amount_minor, currency, balance_after, created_at)
-       SELECT 'ent_b' || lpad(g::text, 9, '0') || '_' || k, 'txn_b' || lpad(g::text, 9, '0'),
-              CASE k WHEN 1 THEN $1 WHEN 2 THEN $2 ELSE $3 END,
-              (CASE WHEN k < 3 THEN 'debit' ELSE 'credit' END)::"LedgerSide",
-              CASE k WHEN 1 THEN (1000 + g % 5000) - (round((1000 + g % 5000) * 0.029) + 30) WHEN 2 THEN round((1000 + g % 5000) * 0.029) + 30 ELSE 1000 + g % 5000 END,
-              'USD', 0, $4::timestamptz + make_interval(secs => g * $5::float8)
-       FROM generate_series(1, $6::int) g CROSS JOIN generate_series(1, 3) k WHERE g % 50000 <> 0`,
-      [chart.psp_receivable, chart.psp_fees, chart.merchant_pending, periodStart, step, n],
-    );
+    for (const index of deferred) await client.query(`DROP INDEX ${index.name}`);
+    let stepAt = performance.now();
+    const step = (what: string) => {
+      log(`  ${what}: ${Math.round(performance.now() - stepAt)} ms`);
+      stepAt = performance.now();
+    };
     const run = await createReconciliationRun({
       merchantId,
       periodStart,
@@ -93,9 +84,56 @@ export async function benchReconciliation(opts: { rows: number; adminUrl?: strin
       reportFilename: "bench.csv",
       actor: { type: "system", id: "bench" },
     });
+    // The four tables load at the same time, each on a connection of its own (both cores busy).
+    const load = async (what: string, sql: string, params: unknown[]) => {
+      const loader = new pg.Client({ connectionString: url.toString() });
+      await loader.connect();
+      try {
+        await loader.query(`SET session_replication_role = replica`);
+        const at = performance.now();
+        await loader.query(sql, params);
+        log(`  ${what}: ${Math.round(performance.now() - at)} ms`);
+      } finally {
+        await loader.end();
+      }
+    };
+    const gap = 86_000 / n; // seconds between payments; all inside the day
+    const loads: Promise<void>[] = [];
+    loads.push(load(
+      "payments",
+      `INSERT INTO payments (id, merchant_id, amount, amount_captured, currency, status, capture_method, payment_method_type, payment_method,
+                             idempotency_key, psp_payment_intent_id, psp_charge_id, receipt_number, receipt_token, fee_amount, created_at, updated_at, captured_at)
+       SELECT 'pay_b' || lpad(g::text, 9, '0'), $1, 1000 + g % 5000, 1000 + g % 5000, 'USD', 'captured', 'automatic', 'card', 'pm_card_visa',
+              'idem_' || g, 'pi_b' || g, 'ch_b' || g, 'R' || g, 'rt_' || g, round((1000 + g % 5000) * 0.029) + 30,
+              $2::timestamptz + make_interval(secs => g * $3::float8), $2::timestamptz + make_interval(secs => g * $3::float8),
+              $2::timestamptz + make_interval(secs => g * $3::float8)
+       FROM generate_series(1, $4::int) g`,
+      [merchantId, periodStart, gap, n],
+    ));
+    // Ledger captures: every 50 000th payment has none (missing_in_ledger).
+    loads.push(load(
+      "ledger transactions",
+      `INSERT INTO ledger_transactions (id, merchant_id, description, external_ref, created_at)
+       SELECT 'txn_b' || lpad(g::text, 9, '0'), $1, 'capture', 'payment:pay_b' || lpad(g::text, 9, '0') || ':capture',
+              $2::timestamptz + make_interval(secs => g * $3::float8)
+       FROM generate_series(1, $4::int) g WHERE g % 50000 <> 0`,
+      [merchantId, periodStart, gap, n],
+    ));
+    loads.push(load(
+      "ledger entries",
+      `INSERT INTO ledger_entries (id, transaction_id, account_id, direction, amount_minor, currency, balance_after, created_at)
+       SELECT 'ent_b' || lpad(g::text, 9, '0') || '_' || k, 'txn_b' || lpad(g::text, 9, '0'),
+              CASE k WHEN 1 THEN $1 WHEN 2 THEN $2 ELSE $3 END,
+              (CASE WHEN k < 3 THEN 'debit' ELSE 'credit' END)::"LedgerSide",
+              CASE k WHEN 1 THEN (1000 + g % 5000) - (round((1000 + g % 5000) * 0.029) + 30) WHEN 2 THEN round((1000 + g % 5000) * 0.029) + 30 ELSE 1000 + g % 5000 END,
+              'USD', 0, $4::timestamptz + make_interval(secs => g * $5::float8)
+       FROM generate_series(1, $6::int) g CROSS JOIN generate_series(1, 3) k WHERE g % 50000 <> 0`,
+      [chart.psp_receivable, chart.psp_fees, chart.merchant_pending, periodStart, gap, n],
+    ));
     // PSP rows: every 20 000th payment missing at the PSP, every 10 000th 1 cent off, every 15 000th fee off,
     // one extra adjustment per 100 000 rows and one duplicated balance transaction per 100 000.
-    await client.query(
+    loads.push(load(
+      "PSP rows",
       `INSERT INTO reconciliation_psp_records (run_id, balance_transaction_id, reporting_category, type, source_id, charge_id, payment_intent_id,
                                                created_at, available_on, currency, gross, fee, net, status)
        SELECT $1, 'txn_p' || g, 'charge', 'charge', 'ch_b' || g, 'ch_b' || g, 'pi_b' || g,
@@ -114,13 +152,29 @@ export async function benchReconciliation(opts: { rows: number; adminUrl?: strin
               1000 + (g * 100000 + 1) % 5000, round((1000 + (g * 100000 + 1) % 5000) * 0.029) + 30,
               1000 + (g * 100000 + 1) % 5000 - (round((1000 + (g * 100000 + 1) % 5000) * 0.029) + 30), 'pending'
        FROM generate_series(0, greatest(0, $4::int / 100000 - 1)) g`,
-      [run.id, periodStart, step, n],
-    );
+      [run.id, periodStart, gap, n],
+    ));
+    await Promise.all(loads);
+    step("loaded");
     await client.query(`SET session_replication_role = origin`);
-    await client.query(`ANALYZE payments`);
-    await client.query(`ANALYZE ledger_transactions`);
-    await client.query(`ANALYZE ledger_entries`);
-    await client.query(`ANALYZE reconciliation_psp_records`);
+    // Rebuilt two at a time (one per core), each with its own connection.
+    const queue = [...deferred];
+    const rebuild = async () => {
+      const builder = new pg.Client({ connectionString: url.toString() });
+      await builder.connect();
+      await builder.query(`SET maintenance_work_mem = '256MB'`);
+      try {
+        for (let index = queue.shift(); index; index = queue.shift()) await builder.query(index.def);
+      } finally {
+        await builder.end();
+      }
+    };
+    await Promise.all([rebuild(), rebuild()]);
+    step(`${deferred.length} secondary indexes rebuilt`);
+    // Hint bits and the visibility map as a day-old table would have them (the nightly run reads
+    // yesterday's rows), plus planner statistics.
+    for (const table of generated) await client.query(`VACUUM (ANALYZE) ${table}`);
+    step("vacuum analyze");
     const generateMs = Math.round(performance.now() - generateStarted);
     log(`generated ${n} payments, ledger captures and PSP rows in ${generateMs} ms`);
 
@@ -129,9 +183,13 @@ export async function benchReconciliation(opts: { rows: number; adminUrl?: strin
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }, 50);
+    const backends = watchBackends(client);
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const outcome = await executeReconciliationRun(run.id);
     const durationMs = Math.round(performance.now() - started);
+    const nodeCpu = process.cpuUsage(cpuBefore);
+    const pgStats = await backends.stop();
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     await new Promise((resolve) => setTimeout(resolve, 600)); // pg_stat counters are flushed asynchronously
@@ -150,7 +208,8 @@ export async function benchReconciliation(opts: { rows: number; adminUrl?: strin
       else if (g % 15000 === 0) expected++;
       if (g % 50000 === 0) expected++;
     }
-    expected += Math.max(1, Math.floor(n / 100000)) + Math.max(0, Math.floor(n / 100000));
+    // Extras and duplicated balance transactions: at least one of each (generate_series(0, max(0, n/100k - 1))).
+    expected += 2 * Math.max(1, Math.floor(n / 100000));
     await client.end();
     await closeDb();
     const result: BenchReconciliationResult = {
@@ -159,6 +218,9 @@ export async function benchReconciliation(opts: { rows: number; adminUrl?: strin
       rowsPerSecond: Math.round((n * 1000) / Math.max(1, durationMs)),
       peakRssMiB: Math.round(peakRss / 1048576),
       pgTempBytes: Number(tempAfter.rows[0]!.temp_bytes) - Number(tempBefore.rows[0]!.temp_bytes),
+      ...pgStats,
+      nodeCpuSeconds: Math.round((nodeCpu.user + nodeCpu.system) / 10_000) / 100,
+      loadAverage: loadavg().map((value) => Math.round(value * 10) / 10),
       generateMs,
       discrepancies: Number(summary.rows[0]!.discrepancy_count),
       expectedDiscrepancies: expected,
@@ -171,6 +233,53 @@ export async function benchReconciliation(opts: { rows: number; adminUrl?: strin
     if (!opts.keepDatabase) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.end();
   }
+}
+
+/**
+ * Watches the PostgreSQL backends of the client's database (local server, /proc) while a run executes:
+ * their CPU seconds (wall time on a shared 2-core machine swings with other people's load; the work
+ * done does not), the largest private memory (RssAnon) one of them held, and the largest VmHWM (which
+ * also counts the shared buffers a backend touched).
+ */
+export function watchBackends(client: pg.Client): { stop: () => Promise<{ pgCpuSeconds: number; pgBackendPeakAnonMiB: number; pgBackendPeakHwmMiB: number }> } {
+  const backendTicks = new Map<number, { first: number; last: number }>();
+  let anonKiB = 0;
+  let hwmKiB = 0;
+  const sample = async () => {
+    const { rows: pids } = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+    for (const { pid } of pids) {
+      try {
+        const status = readFileSync(`/proc/${pid}/status`, "utf8");
+        anonKiB = Math.max(anonKiB, Number(/RssAnon:\s+(\d+)/.exec(status)?.[1] ?? 0));
+        hwmKiB = Math.max(hwmKiB, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+        const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+        const ticks = Number(fields[11]) + Number(fields[12]);
+        const seen = backendTicks.get(pid);
+        backendTicks.set(pid, { first: seen?.first ?? ticks, last: ticks });
+      } catch {
+        // The backend exited between the query and the read.
+      }
+    }
+  };
+  let sampling = true;
+  const loop = (async () => {
+    while (sampling) {
+      await sample().catch(() => {});
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
+  return {
+    stop: async () => {
+      await sample().catch(() => {});
+      sampling = false;
+      await loop;
+      return {
+        pgCpuSeconds: [...backendTicks.values()].reduce((total, { first, last }) => total + (last - first), 0) / 100,
+        pgBackendPeakAnonMiB: Math.round(anonKiB / 1024),
+        pgBackendPeakHwmMiB: Math.round(hwmKiB / 1024),
+      };
+    },
+  };
 }
 
 /**
@@ -207,43 +316,14 @@ export async function rematchReconciliation(opts: { database: string; explain?: 
   };
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-  // CPU seconds of the PostgreSQL backends serving the run (local server): wall time on a shared 2-core
-  // machine swings with other people's load; the work done does not.
-  const backendTicks = new Map<number, { first: number; last: number }>();
-  const ticksOf = (pid: number): number | null => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      return Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return null;
-    }
-  };
-  const sampleBackends = async () => {
-    const { rows: pids } = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
-    for (const { pid } of pids) {
-      const ticks = ticksOf(pid);
-      if (ticks === null) continue;
-      const seen = backendTicks.get(pid);
-      backendTicks.set(pid, { first: seen?.first ?? ticks, last: ticks });
-    }
-  };
-  let sampling = true;
-  const backendSampler = (async () => {
-    while (sampling) {
-      await sampleBackends().catch(() => {});
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  })();
+  const backends = watchBackends(client);
   const tempBefore = await client.query<{ temp_bytes: string }>(`SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()`);
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const outcome = await executeReconciliationRun(run.id);
   const durationMs = Math.round(performance.now() - started);
   const nodeCpu = process.cpuUsage(cpuBefore);
-  await sampleBackends();
-  sampling = false;
-  await backendSampler;
-  const pgCpuSeconds = [...backendTicks.values()].reduce((total, { first, last }) => total + (last - first), 0) / 100;
+  const pgStats = await backends.stop();
   clearInterval(sampler);
   await new Promise((resolve) => setTimeout(resolve, 600));
   const tempAfter = await client.query<{ temp_bytes: string }>(`SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()`);
@@ -261,7 +341,7 @@ export async function rematchReconciliation(opts: { database: string; explain?: 
     rowsPerSecond: Math.round((n * 1000) / Math.max(1, durationMs)),
     peakRssMiB: Math.round(peakRss / 1048576),
     pgTempBytes: Number(tempAfter.rows[0]!.temp_bytes) - Number(tempBefore.rows[0]!.temp_bytes),
-    pgCpuSeconds,
+    ...pgStats,
     nodeCpuSeconds: Math.round((nodeCpu.user + nodeCpu.system) / 10_000) / 100,
     loadAverage: loadavg().map((value) => Math.round(value * 10) / 10),
     discrepancies: Number(summary.rows[0]!.discrepancy_count),
