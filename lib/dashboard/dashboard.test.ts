@@ -5,6 +5,8 @@ import { newId } from "@/lib/ids";
 import { idLowerBound, idUpperBound } from "./id-bounds";
 import { csvField } from "./list-payments";
 import { decodeCursor, encodeCursor, parsePaymentsFilter } from "./payments-query";
+import { formatMoney } from "@/lib/money";
+import { money } from "./format";
 import { parsePeriod } from "./get-overview";
 
 describe("id bounds", () => {
@@ -46,5 +48,17 @@ describe("csvField", () => {
     expect(csvField("@SUM(A1)")).toBe("'@SUM(A1)");
     expect(csvField("-12.50")).toBe("-12.50");
     expect(csvField(null)).toBe("");
+  });
+});
+
+describe("money (cached formatters)", () => {
+  it("formats exactly as lib/money's formatMoney, for any locale and currency, repeatedly", () => {
+    for (const locale of ["en-US", "de-DE", "ja-JP", "fr-CH"]) {
+      for (const [minor, currency] of [[123456n, "USD"], [-5n, "EUR"], [1234n, "JPY"], [1000001n, "KWD"], [99999999999999999n, "USD"]] as const) {
+        expect(money(minor, currency, locale)).toBe(formatMoney(minor, currency, locale));
+        expect(money(minor.toString(), ` ${currency}`, locale)).toBe(formatMoney(minor, currency, locale));
+      }
+    }
+    expect(money(100n, "XXX-not-a-currency", "en-US")).toBe("100 XXX-not-a-currency (minor units)");
   });
 });

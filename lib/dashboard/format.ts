@@ -1,12 +1,33 @@
 // Display helpers for dashboard pages: money per currency in the viewer's locale, labels for statuses.
-import { formatMoney } from "@/lib/money";
+import { formatMinor, getCurrency } from "@/lib/money";
 import { localeFromAcceptLanguage } from "@/lib/checkout/get-checkout-page";
 
 export { localeFromAcceptLanguage };
 
+// Building an Intl formatter costs ~0.4 ms (a DateTimeFormat ~1 ms) on a busy machine, formatting with a
+// built one ~0.02 ms; the overview formats hundreds of chart points per view. So formatters are kept per
+// (locale, currency), a bounded number of them.
+const FORMATTERS_MAX = 500;
+const moneyFormatters = new Map<string, Intl.NumberFormat>();
+
+function moneyFormatter(currency: string, locale: string): Intl.NumberFormat {
+  const key = `${locale}|${currency}`;
+  let formatter = moneyFormatters.get(key);
+  if (!formatter) {
+    const { exponent, code } = getCurrency(currency);
+    // The same options as formatMoney (lib/money), so the text is identical.
+    formatter = new Intl.NumberFormat(locale, { style: "currency", currency: code, minimumFractionDigits: exponent, maximumFractionDigits: exponent });
+    if (moneyFormatters.size >= FORMATTERS_MAX) moneyFormatters.clear();
+    moneyFormatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 export function money(amountMinor: string | bigint, currency: string, locale: string): string {
   try {
-    return formatMoney(BigInt(amountMinor), currency.trim(), locale);
+    const code = currency.trim();
+    // String input is Intl.NumberFormat v3: ICU formats the decimal exactly, no Number in between.
+    return moneyFormatter(code, locale).format(formatMinor(BigInt(amountMinor), code) as Intl.StringNumericLiteral);
   } catch {
     return `${amountMinor} ${currency} (minor units)`;
   }

@@ -28,7 +28,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const locale = localeFromAcceptLanguage(requestHeaders.get("accept-language"));
   const [overview, readiness] = await Promise.all([getOverview(user!.merchantId, period), getReadiness()]);
   const percent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
-  const shortDay = (day: string) => new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
+  const dayFormat = new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", timeZone: "UTC" }); // one per view, not per chart point
+  const shortDay = (day: string) => dayFormat.format(new Date(`${day}T00:00:00Z`));
   return (
     <>
       <PageHeader
