@@ -74,5 +74,7 @@ export const PERSONAL_DATA_COLUMNS: readonly PersonalDataColumn[] = [
   { table: "sanctions_entries", column: "listed_name", protection: "exempt", reason: "public sanctions list loaded by the operator (screening needs the names)" },
   { table: "sanctions_entries", column: "normalized_name", protection: "exempt", reason: "public sanctions list, normalised for fuzzy matching" },
   { table: "disputes", column: "evidence", protection: "exempt", reason: "dispute evidence sent to the PSP (may name the customer): kept to defend a legal claim (Art. 17(3)(e)); not yet encrypted (open)" },
+  { table: "dispute_evidence_files", column: "content", protection: "exempt", reason: "evidence files uploaded for a dispute (receipts, correspondence; may name the customer): kept to defend a legal claim (Art. 17(3)(e)); every upload and download audited; not yet encrypted (open)" },
+  { table: "dispute_evidence_files", column: "filename", protection: "exempt", reason: "the uploaded file's name (may name the customer): kept with the evidence (Art. 17(3)(e)); never written to the audit log" },
   { table: "idempotency_keys", column: "response_body", protection: "exempt", reason: "stored API responses, replayed for 24 h (IDEMPOTENCY_KEY_TTL_HOURS); customer routes do not echo personal data" },
 ];
