@@ -140,8 +140,11 @@ export async function matchRun(client: pg.ClientBase, input: MatchInput): Promis
   const windowStart = new Date(periodStart.getTime() - GRACE_MS);
   const windowEnd = new Date(periodEnd.getTime() + GRACE_MS);
   const staged = [runId, periodStart, periodEnd, currencyScope];
-  // Hash joins and aggregates over a day's rows stay in memory (one run at a time per worker).
+  // Hash joins and aggregates over a day's rows stay in memory (one run at a time per worker) up to
+  // ~1M rows; each hash node may take 1.5 × work_mem (384 MB), so a statement with two of them stays
+  // under 1 GiB and a 10M-row day spills to temp files instead of growing the backend past it.
   await run(client, `SET LOCAL work_mem = '256MB'`);
+  await run(client, `SET LOCAL hash_mem_multiplier = 1.5`);
   await run(client, `SET LOCAL statement_timeout = 0`);
 
   // 1. The Settle side: what should be at the PSP, created in the period (+ grace after it).
