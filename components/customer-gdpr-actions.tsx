@@ -1,26 +1,19 @@
 "use client";
 // GDPR actions on a customer for admins: download everything held, or erase (crypto-shred) it.
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { usePendingAction } from "./use-pending-action";
 import { apiFetch } from "./api-fetch";
 
 export function CustomerGdprActions({ customerId, erased }: { customerId: string; erased: boolean }) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = usePendingAction();
 
   async function erase() {
     if (!window.confirm("Erase this customer's personal data? Their data key is destroyed; this cannot be undone.")) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await apiFetch(`/customers/${customerId}/erase`, { method: "POST" });
       router.refresh();
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

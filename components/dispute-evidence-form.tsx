@@ -1,6 +1,7 @@
 "use client";
 // Text evidence for one dispute: save a draft or submit it to the card network (final).
 import { useRouter } from "next/navigation";
+import { usePendingAction } from "./use-pending-action";
 import { useState } from "react";
 import { apiFetch } from "./api-fetch";
 
@@ -16,25 +17,18 @@ const FIELDS = [
 export function DisputeEvidenceForm({ disputeId, initial }: { disputeId: string; initial: Record<string, string> }) {
   const router = useRouter();
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(FIELDS.map(([name]) => [name, initial[name] ?? ""])));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = usePendingAction();
   const [done, setDone] = useState<string | null>(null);
 
   async function send(submit: boolean) {
     if (busy) return;
     if (submit && !window.confirm("Submit this evidence? It goes to the card network and cannot be changed afterwards.")) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const evidence = Object.fromEntries(Object.entries(values).filter(([, value]) => value.trim() !== ""));
       await apiFetch(`/api/dashboard/disputes/${disputeId}/evidence`, { method: "POST", body: { evidence, submit } });
       setDone(submit ? "Evidence submitted. The outcome usually takes weeks." : "Draft saved.");
       router.refresh();
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,6 +1,7 @@
 "use client";
 // Upload one evidence file (PDF, PNG or JPEG) to a dispute; the server judges the type by the content.
 import { useRouter } from "next/navigation";
+import { usePendingAction } from "./use-pending-action";
 import { type FormEvent, useId, useRef, useState } from "react";
 
 const FIELDS = [
@@ -20,8 +21,7 @@ export function DisputeEvidenceUpload({ disputeId, maxBytes }: { disputeId: stri
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
   const [field, setField] = useState<string>("receipt");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = usePendingAction();
   const [done, setDone] = useState<string | null>(null);
   const maxMb = (maxBytes / 1024 / 1024).toFixed(1);
 
@@ -33,8 +33,7 @@ export function DisputeEvidenceUpload({ disputeId, maxBytes }: { disputeId: stri
     const file = input.current?.files?.[0];
     if (!file) return setError("Choose a file first.");
     if (file.size > maxBytes) return setError(`The file is larger than ${maxMb} MB.`);
-    setBusy(true);
-    try {
+    await run(async () => {
       const form = new FormData();
       form.set("field", field);
       form.set("file", file);
@@ -44,11 +43,7 @@ export function DisputeEvidenceUpload({ disputeId, maxBytes }: { disputeId: stri
       setDone(`Uploaded ${payload.filename}.`);
       if (input.current) input.current.value = "";
       router.refresh();
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

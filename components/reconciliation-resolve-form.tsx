@@ -1,6 +1,7 @@
 "use client";
 // Resolves one discrepancy: adjust (post the difference through suspense), re-sync from the PSP, or accept; a note is required.
 import { useRouter } from "next/navigation";
+import { usePendingAction } from "./use-pending-action";
 import { useState } from "react";
 import { apiFetch } from "./api-fetch";
 
@@ -14,21 +15,14 @@ export function ReconciliationResolveForm({ discrepancyId, suggested }: { discre
   const router = useRouter();
   const [action, setAction] = useState<string>(suggested);
   const [note, setNote] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = usePendingAction();
 
   async function resolve(event: React.FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await apiFetch(`/api/dashboard/reconciliation/discrepancies/${discrepancyId}/resolve`, { method: "POST", body: { action, note } });
       router.refresh();
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

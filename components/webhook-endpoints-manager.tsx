@@ -2,6 +2,7 @@
 // Developers → Webhooks: the merchant's endpoints and a form to add one (its secret is shown once).
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { usePendingAction } from "./use-pending-action";
 import { useState } from "react";
 import type { WebhookEndpointDto, WebhookEndpointWithSecretDto } from "@/lib/notifications/webhook-endpoints.types";
 import { apiFetch } from "./api-fetch";
@@ -17,14 +18,11 @@ export function WebhookEndpointsManager({ initialEndpoints, canManage }: { initi
   const [events, setEvents] = useState("*");
   const [description, setDescription] = useState("");
   const [created, setCreated] = useState<WebhookEndpointWithSecretDto | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = usePendingAction();
 
   async function create(event: React.FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const enabledEvents = events.split(/[\s,]+/).map((e) => e.trim()).filter(Boolean);
       const result = await apiFetch<WebhookEndpointWithSecretDto>("/api/dashboard/webhooks", {
         method: "POST",
@@ -36,11 +34,7 @@ export function WebhookEndpointsManager({ initialEndpoints, canManage }: { initi
       setUrl("");
       setDescription("");
       router.refresh();
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
