@@ -23,6 +23,36 @@ export type EnqueueMerchantEventInput = {
 
 const EVENT_TYPE = /^[a-z_]+(\.[a-z_]+)+$/;
 
+type SubscribableEndpoint = { id: string; enabledEvents: string[] };
+
+/**
+ * The merchant's enabled endpoints, looked up once per transaction: a payment's transitions in one
+ * transaction (authorized, captured, …) each enqueue an event, and one look-up serves them all. The memo
+ * lives as long as the transaction object; an endpoint change made through the same transaction forgets it
+ * (forgetSubscribableEndpoints), so the answer is what a fresh query in that transaction would return.
+ */
+const endpointsByTx = new WeakMap<object, Map<string, Promise<SubscribableEndpoint[]>>>();
+
+function subscribableEndpoints(tx: Tx, merchantId: string): Promise<SubscribableEndpoint[]> {
+  const query = () => tx.webhookEndpoint.findMany({ where: { merchantId, status: "enabled", deletedAt: null }, select: { id: true, enabledEvents: true } });
+  // Only a transaction's client is memoised (it has no $connect); the root client would keep the memo forever.
+  if (typeof (tx as { $connect?: unknown }).$connect === "function") return query();
+  let byMerchant = endpointsByTx.get(tx);
+  if (!byMerchant) endpointsByTx.set(tx, (byMerchant = new Map()));
+  let endpoints = byMerchant.get(merchantId);
+  if (!endpoints) {
+    // A plain Promise (the query runs once), not the lazy PrismaPromise.
+    endpoints = Promise.resolve(query());
+    byMerchant.set(merchantId, endpoints);
+  }
+  return endpoints;
+}
+
+/** Called by every endpoint change made in `tx`, so later events in that transaction see it. */
+export function forgetSubscribableEndpoints(tx: Tx, merchantId: string): void {
+  endpointsByTx.get(tx)?.delete(merchantId);
+}
+
 export async function enqueueMerchantEvent(tx: Tx, input: EnqueueMerchantEventInput, now: Date = new Date()): Promise<{ eventId: string }> {
   assert(EVENT_TYPE.test(input.type), `event type must look like "payment.captured", got ${JSON.stringify(input.type)}`);
   assert(Number.isInteger(input.objectVersion) && input.objectVersion >= 1, "objectVersion must be a positive integer");
@@ -43,15 +73,9 @@ export async function enqueueMerchantEvent(tx: Tx, input: EnqueueMerchantEventIn
     select: { id: true },
   });
 
-  const endpoints = await tx.webhookEndpoint.findMany({
-    where: {
-      merchantId: input.merchantId,
-      status: "enabled",
-      deletedAt: null,
-      OR: [{ enabledEvents: { has: "*" } }, { enabledEvents: { has: input.type } }],
-    },
-    select: { id: true },
-  });
+  const endpoints = (await subscribableEndpoints(tx, input.merchantId)).filter(
+    (endpoint) => endpoint.enabledEvents.includes("*") || endpoint.enabledEvents.includes(input.type),
+  );
   if (endpoints.length > 0) {
     await tx.webhookDelivery.createMany({
       data: endpoints.map((endpoint) => ({

@@ -5,6 +5,7 @@ import { finishPage, idPage, listResponse, type ListResponse, type TListQuery } 
 import { recordAuditEvent, type Actor } from "@/lib/compliance/record-audit-event";
 import { db, type Tx } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
+import { forgetSubscribableEndpoints } from "./enqueue-merchant-event";
 import { decryptSigningSecret, encryptSigningSecret, generateSigningSecret } from "./signing-secret";
 import { validateEndpointUrl, type UrlPolicy } from "./validate-endpoint-url";
 import type {
@@ -44,8 +45,13 @@ export function toWebhookEndpointDto(row: EndpointRow, now: Date = new Date()): 
   };
 }
 
-async function inTransaction<T>(tx: Tx | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return tx ? work(tx) : db().$transaction(work);
+/** Every endpoint change runs here: it also forgets the transaction's memo of the merchant's endpoints. */
+async function inTransaction<T>(tx: Tx | undefined, merchantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const run = (tx: Tx) => {
+    forgetSubscribableEndpoints(tx, merchantId);
+    return work(tx);
+  };
+  return tx ? run(tx) : db().$transaction(run);
 }
 
 function normaliseEvents(events: readonly string[]): string[] {
@@ -62,7 +68,7 @@ export async function createWebhookEndpoint(
   tx?: Tx,
 ): Promise<WebhookEndpointWithSecretDto> {
   const url = validateEndpointUrl(input.url, input.urlPolicy);
-  return inTransaction(tx, async (tx) => {
+  return inTransaction(tx, input.merchantId, async (tx) => {
     const existing = await tx.webhookEndpoint.count({ where: { merchantId: input.merchantId, deletedAt: null } });
     if (existing >= ENDPOINTS_PER_MERCHANT_MAX) {
       throw new AppError("parameter_invalid", `A merchant can have at most ${ENDPOINTS_PER_MERCHANT_MAX} webhook endpoints; delete one first.`);
@@ -111,7 +117,7 @@ export async function updateWebhookEndpoint(
   tx?: Tx,
 ): Promise<WebhookEndpointDto> {
   const url = input.url === undefined ? undefined : validateEndpointUrl(input.url, input.urlPolicy);
-  return inTransaction(tx, async (tx) => {
+  return inTransaction(tx, input.merchantId, async (tx) => {
     const { count } = await tx.webhookEndpoint.updateMany({
       where: { id: input.id, merchantId: input.merchantId, deletedAt: null },
       data: {
@@ -140,7 +146,7 @@ export async function deleteWebhookEndpoint(
   tx?: Tx,
 ): Promise<{ id: string; object: "webhook_endpoint"; deleted: true }> {
   const now = input.now ?? new Date();
-  return inTransaction(tx, async (tx) => {
+  return inTransaction(tx, input.merchantId, async (tx) => {
     const { count } = await tx.webhookEndpoint.updateMany({
       where: { id: input.id, merchantId: input.merchantId, deletedAt: null },
       data: { deletedAt: now, status: "disabled", previousSecretEncrypted: null, previousSecretExpiresAt: null },
@@ -167,7 +173,7 @@ export async function rollWebhookEndpointSecret(
   tx?: Tx,
 ): Promise<WebhookEndpointWithSecretDto> {
   const now = input.now ?? new Date();
-  return inTransaction(tx, async (tx) => {
+  return inTransaction(tx, input.merchantId, async (tx) => {
     // Lock the row: two concurrent rolls must not both demote the same secret.
     const [current] = await tx.$queryRaw<{ secret_encrypted: Uint8Array }[]>`
       select secret_encrypted from webhook_endpoints

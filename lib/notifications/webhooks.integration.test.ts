@@ -71,6 +71,28 @@ describe("the transactional outbox", () => {
     expect(deliveries.map((d) => [d.endpointId, d.status])).toEqual([[endpoint.id, "pending"]]);
   });
 
+  test("events in one transaction share one endpoint look-up, filtered per type, and see endpoint changes made in that transaction", async () => {
+    const { merchantId } = await makeMerchant();
+    const captured = await createWebhookEndpoint({ merchantId, actor, url: receiver.url, enabled_events: ["payment.captured"] });
+    const ids = await db().$transaction(async (tx) => {
+      const first = await enqueueMerchantEvent(tx, { merchantId, type: "payment.captured", objectType: "payment", objectId: "pay_memo", objectVersion: 1, payload: {} });
+      const failed = await enqueueMerchantEvent(tx, { merchantId, type: "payment.failed", objectType: "payment", objectId: "pay_memo", objectVersion: 2, payload: {} });
+      // An endpoint registered in the same transaction receives the events enqueued after it.
+      const all = await createWebhookEndpoint({ merchantId, actor, url: receiver.url, enabled_events: ["*"] }, tx);
+      const after = await enqueueMerchantEvent(tx, { merchantId, type: "payment.captured", objectType: "payment", objectId: "pay_memo", objectVersion: 3, payload: {} });
+      // And one deleted in it no longer does.
+      await deleteWebhookEndpoint({ merchantId, id: captured.id, actor }, tx);
+      const last = await enqueueMerchantEvent(tx, { merchantId, type: "payment.captured", objectType: "payment", objectId: "pay_memo", objectVersion: 4, payload: {} });
+      return { first: first.eventId, failed: failed.eventId, after: after.eventId, last: last.eventId, all: all.id };
+    });
+    const endpointsOf = async (eventId: string) =>
+      (await db().webhookDelivery.findMany({ where: { eventId }, select: { endpointId: true } })).map((d) => d.endpointId).sort();
+    expect(await endpointsOf(ids.first)).toEqual([captured.id]);
+    expect(await endpointsOf(ids.failed)).toEqual([]);
+    expect(await endpointsOf(ids.after)).toEqual([captured.id, ids.all].sort());
+    expect(await endpointsOf(ids.last)).toEqual([ids.all]);
+  });
+
   test("a malformed event type or version is a programmer error, refused before anything is written", async () => {
     const { merchantId } = await makeMerchant();
     await expect(
