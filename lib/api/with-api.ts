@@ -156,7 +156,8 @@ function bearer(request: Request): string | null {
   return match?.[1] ?? null;
 }
 
-function clientIp(request: Request): string | null {
+/** The client's IP: the first X-Forwarded-For entry (set by the proxy in front), else X-Real-IP. */
+export function clientIp(request: Request): string | null {
   return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || request.headers.get("x-real-ip") || null;
 }
 

@@ -9,7 +9,9 @@ import { AppError } from "@/lib/api/errors";
 import type { Actor } from "@/lib/compliance/record-audit-event";
 import { db } from "@/lib/db/client";
 import { PI_EXPAND } from "@/lib/payments/apply-payment-intent";
-import { createPayment, drivePayment, insertPreparedPayment, preparePayment, submitToPsp, takeReceiptNumber } from "@/lib/payments/create-payment";
+import {
+  createPayment, customerEmailForRisk, drivePayment, insertPreparedPayment, preparePayment, submitToPsp, takeReceiptNumber, type PaymentRiskContext,
+} from "@/lib/payments/create-payment";
 import type { PaymentRow } from "@/lib/payments/transition-payment";
 import { callPsp } from "@/lib/psp/psp-gateway";
 import { effectiveStatus, storedLineItems, type CheckoutSessionRow } from "./checkout-session-dto";
@@ -70,7 +72,7 @@ export function declineMessage(payment: Pick<PaymentRow, "failureCode" | "declin
   return messages[code] ?? "Your card was declined. Try another card or contact your bank.";
 }
 
-async function insertAttemptPayment(session: CheckoutSessionRow, attempt: number, method: "card" | "bank_debit"): Promise<PaymentRow> {
+async function insertAttemptPayment(session: CheckoutSessionRow, attempt: number, method: "card" | "bank_debit", riskContext: PaymentRiskContext): Promise<PaymentRow> {
   // The payments module's first step, as for every payment: risk assessed (reads) before the transaction;
   // the row, the assessment and the move to pending/review/failed commit together with the attempt.
   const prepared = await preparePayment({
@@ -86,6 +88,8 @@ async function insertAttemptPayment(session: CheckoutSessionRow, attempt: number
     description: `Checkout ${session.id}`,
     statementDescriptor: null,
     metadata: attemptMetadata(session, attempt),
+    // The card is entered at the PSP after this step, so only the shopper's IP and email are known here.
+    riskContext,
   });
   const receiptNumber = await takeReceiptNumber(session.merchantId);
   return db().$transaction(async (tx) => {
@@ -103,11 +107,11 @@ async function insertAttemptPayment(session: CheckoutSessionRow, attempt: number
 }
 
 /** The PaymentIntent without confirm (payments' own path for a payment without a payment method). */
-async function releaseToPsp(payment: PaymentRow): Promise<{ payment: PaymentRow; pi: Stripe.PaymentIntent | null }> {
+async function releaseToPsp(payment: PaymentRow, riskContext: PaymentRiskContext): Promise<{ payment: PaymentRow; pi: Stripe.PaymentIntent | null }> {
   let current = payment;
   if (current.status === "initiated") {
     // A payment written before risk and release were one transaction: drive it through the same steps.
-    await drivePayment(current, CHECKOUT_ACTOR).catch((error) => {
+    await drivePayment(current, CHECKOUT_ACTOR, riskContext).catch((error) => {
       if (!(error instanceof AppError) || !["card_declined", "rate_limited", "parameter_invalid"].includes(error.code)) throw error;
     });
     current = await db().payment.findUniqueOrThrow({ where: { id: current.id } });
@@ -136,7 +140,8 @@ export function attemptDto(attempt: number, payment: PaymentRow, pi: Stripe.Paym
   return { ...base, next: "processing", message: "Your payment is processing. This page updates when it completes." };
 }
 
-export async function startCheckoutAttempt(input: { sessionId: string } & TStartAttemptRequest): Promise<CheckoutAttemptDto> {
+/** `ipAddress`: the shopper's, i.e. the address of the browser that called the attempts route. */
+export async function startCheckoutAttempt(input: { sessionId: string; ipAddress?: string | null } & TStartAttemptRequest): Promise<CheckoutAttemptDto> {
   const session = await getOpenSessionOrThrow(input.sessionId);
   if (session.status === "complete") {
     const paid = await db().payment.findUniqueOrThrow({ where: { id: session.paymentId! } });
@@ -151,6 +156,12 @@ export async function startCheckoutAttempt(input: { sessionId: string } & TStart
   // A new attempt only after the previous one failed; otherwise the page continues the current one.
   let attempt = input.attempt;
   if (attempt === session.attempt + 1 && current && !RETRYABLE.has(current.status)) attempt = session.attempt;
+  // The shopper's facts for the risk step (createPayment reads the email itself for wallet payments).
+  const assessesHere = input.method !== "settle_wallet" && (!current || attempt !== session.attempt || current.status === "initiated");
+  const riskContext: PaymentRiskContext = {
+    ipAddress: input.ipAddress ?? null,
+    email: assessesHere ? await customerEmailForRisk(session.merchantId, session.customerId) : null,
+  };
 
   if (input.method === "settle_wallet") {
     if (!session.walletAccountId) throw new AppError("parameter_invalid", "This checkout does not offer wallet payment.", { param: "method" });
@@ -162,7 +173,7 @@ export async function startCheckoutAttempt(input: { sessionId: string } & TStart
         actor: CHECKOUT_ACTOR,
         request: {
           amount: session.amount, currency: session.currency as never, payment_method: session.walletAccountId, capture_method: "automatic",
-          customer: session.customerId ?? undefined, description: `Checkout ${session.id}`, metadata: attemptMetadata(session, attempt),
+          customer: session.customerId ?? undefined, customer_ip: riskContext.ipAddress ?? undefined, description: `Checkout ${session.id}`, metadata: attemptMetadata(session, attempt),
         },
       });
       await db().checkoutSession.updateMany({ where: { id: session.id, attempt: { lt: attempt } }, data: { attempt, paymentId: dto.id } });
@@ -177,8 +188,8 @@ export async function startCheckoutAttempt(input: { sessionId: string } & TStart
     return attemptDto(attempt, settled, null);
   }
 
-  const payment = attempt === session.attempt && current ? current : await insertAttemptPayment(session, attempt, input.method);
-  const { payment: released, pi } = await releaseToPsp(payment);
+  const payment = attempt === session.attempt && current ? current : await insertAttemptPayment(session, attempt, input.method, riskContext);
+  const { payment: released, pi } = await releaseToPsp(payment, riskContext);
   return attemptDto(attempt, released, pi);
 }
 

@@ -5,9 +5,11 @@
 // recovery job re-drives it without a second charge. Card declines store the failed payment and answer
 // 402 card_declined. Wallet payments (acct_…) take the same risk step, then are captured from the wallet.
 import { randomBytes } from "node:crypto";
+import { isIP } from "node:net";
 import type Stripe from "stripe";
 import { AppError } from "@/lib/api/errors";
 import type { Actor } from "@/lib/compliance/record-audit-event";
+import { getCustomerOrThrow } from "@/lib/customers/get-customer";
 import { db, type Tx } from "@/lib/db/client";
 import { recordPaymentAttempt } from "@/lib/fraud";
 import { evaluatePaymentRisk } from "@/lib/fraud/assess-payment-risk";
@@ -73,16 +75,76 @@ export type NewPaymentFields = {
   description: string | null;
   statementDescriptor: string | null;
   metadata: Record<string, string>;
+  /** What the risk step knows beyond the payment row (the shopper's IP and email, the card). Not stored on the payment. */
+  riskContext?: PaymentRiskContext;
 };
+
+/**
+ * The facts the fraud rules need that the payment row does not carry: velocity per email/IP/card, the
+ * merchant's block lists, the geolocation rules. Email and IP reach the attempt history only as keyed
+ * pseudonyms (lib/fraud record-payment-attempt). `cardCountry` (the issuer's country) is kept for when
+ * the engine takes it; lib/fraud's input has no field for it yet, so it is not used.
+ */
+export type PaymentRiskContext = {
+  ipAddress?: string | null;
+  email?: string | null;
+  cardFingerprint?: string | null;
+  cardCountry?: string | null;
+  billingCountry?: string | null;
+};
+
+/** The context's facts in the engine's input shape: absent, not null; an IP that does not parse is dropped. */
+function riskFactsOf(context: PaymentRiskContext | undefined) {
+  if (!context) return {};
+  const ipAddress = context.ipAddress && isIP(context.ipAddress.trim()) ? context.ipAddress.trim() : undefined;
+  const billingCountry = context.billingCountry && /^[A-Za-z]{2}$/.test(context.billingCountry) ? context.billingCountry : undefined;
+  return {
+    ...(ipAddress ? { ipAddress } : {}),
+    ...(context.email ? { email: context.email.slice(0, 320) } : {}),
+    ...(context.cardFingerprint ? { cardFingerprint: context.cardFingerprint.slice(0, 200) } : {}),
+    ...(billingCountry ? { billingCountry } : {}),
+  };
+}
+
+/** The email of a payment's customer for the risk step: none for an unknown id or an erased customer. */
+export async function customerEmailForRisk(merchantId: string, customerId: string | null | undefined): Promise<string | null> {
+  if (!customerId) return null;
+  try {
+    return (await getCustomerOrThrow(merchantId, customerId)).email;
+  } catch (error) {
+    if (error instanceof AppError && error.code === "resource_missing") return null;
+    throw error;
+  }
+}
+
+/**
+ * The card's fingerprint, issuing country and billing country, read from the PSP's PaymentMethod before
+ * the risk step. One attempt, no retries: when the PSP does not answer (or does not know the method) the
+ * payment is assessed without them and the create call reports the PSP's own answer as before.
+ */
+async function cardFactsOf(paymentMethod: string): Promise<Pick<PaymentRiskContext, "cardFingerprint" | "cardCountry" | "billingCountry">> {
+  const outcome = await callPsp("payment_methods.retrieve", (stripe) => stripe.paymentMethods.retrieve(paymentMethod), 1);
+  if (outcome.kind !== "ok") {
+    logger.warn({ paymentMethod, outcome: outcome.kind }, "payment method not readable at the PSP: risk assessed without the card's facts");
+    return {};
+  }
+  const pm = outcome.value;
+  return { cardFingerprint: pm.card?.fingerprint ?? null, cardCountry: pm.card?.country ?? null, billingCountry: pm.billing_details?.address?.country ?? null };
+}
 
 /** A payment whose risk has been assessed (reads only) and whose row is not written yet. */
 export type PreparedPayment = { fields: NewPaymentFields; id: string; createdAt: Date; risk: EvaluatedRisk };
 type EvaluatedRisk = Awaited<ReturnType<typeof evaluatePaymentRisk>>;
 
-function riskInputOf(payment: { merchantId: string; amount: bigint; currency: string; customerId: string | null; paymentMethodType: string }, id: string, occurredAt: Date) {
+function riskInputOf(
+  payment: { merchantId: string; amount: bigint; currency: string; customerId: string | null; paymentMethodType: string },
+  id: string,
+  occurredAt: Date,
+  context?: PaymentRiskContext,
+) {
   return {
     merchantId: payment.merchantId, amountMinor: payment.amount, currency: payment.currency, customerId: payment.customerId ?? undefined,
-    paymentMethodType: payment.paymentMethodType, occurredAt, paymentId: id,
+    paymentMethodType: payment.paymentMethodType, occurredAt, paymentId: id, ...riskFactsOf(context),
   };
 }
 
@@ -93,7 +155,7 @@ function riskInputOf(payment: { merchantId: string; amount: bigint; currency: st
 export async function preparePayment(fields: NewPaymentFields): Promise<PreparedPayment> {
   const id = newId("payment");
   const createdAt = new Date();
-  return { fields, id, createdAt, risk: await evaluatePaymentRisk(riskInputOf(fields, id, createdAt)) };
+  return { fields, id, createdAt, risk: await evaluatePaymentRisk(riskInputOf(fields, id, createdAt, fields.riskContext)) };
 }
 
 /** Writes the assessment and moves an initiated payment where it decides: pending, review or failed. */
@@ -156,6 +218,14 @@ export async function createPayment(input: CreatePaymentInput): Promise<TPayment
     await assertWalletUsable(merchantId, request.payment_method, request.currency);
   }
 
+  // The shopper's facts for the risk step: the IP the merchant saw, the customer's email, the card's facts
+  // from the PSP (PaymentMethods only; a wallet account has none).
+  const [email, cardFacts] = await Promise.all([
+    customerEmailForRisk(merchantId, request.customer),
+    paymentMethodType === "card" && request.payment_method.startsWith("pm_") ? cardFactsOf(request.payment_method) : Promise.resolve({}),
+  ]);
+  const riskContext: PaymentRiskContext = { ipAddress: request.customer_ip ?? null, email, ...cardFacts };
+
   // No look-up first: a repeated key is rare (the API's idempotency layer replays finished requests), and
   // the unique (merchant, idempotency key) index catches it, after which the stored payment is driven on.
   const prepared = await preparePayment({
@@ -170,6 +240,7 @@ export async function createPayment(input: CreatePaymentInput): Promise<TPayment
     description: request.description ?? null,
     statementDescriptor: request.statement_descriptor ?? null,
     metadata: request.metadata ?? {},
+    riskContext,
   });
   let payment: PaymentRow;
   try {
@@ -181,7 +252,7 @@ export async function createPayment(input: CreatePaymentInput): Promise<TPayment
     if (!raced) throw error;
     payment = raced;
   }
-  return drivePayment(payment, input.actor);
+  return drivePayment(payment, input.actor, riskContext);
 }
 
 function declinedError(payment: PaymentRow): AppError {
@@ -197,8 +268,8 @@ function declinedError(payment: PaymentRow): AppError {
 }
 
 /** An initiated payment (written before risk and release were one transaction): assess it and release it. */
-async function releaseInitiated(payment: PaymentRow, actor: Actor): Promise<PaymentRow> {
-  const risk = await evaluatePaymentRisk(riskInputOf(payment, payment.id, payment.createdAt));
+async function releaseInitiated(payment: PaymentRow, actor: Actor, context?: PaymentRiskContext): Promise<PaymentRow> {
+  const risk = await evaluatePaymentRisk(riskInputOf(payment, payment.id, payment.createdAt, context));
   return db().$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<{ status: string }[]>`select status from payments where id = ${payment.id} for update`;
     if (locked?.status !== "initiated") return tx.payment.findUniqueOrThrow({ where: { id: payment.id } });
@@ -206,11 +277,10 @@ async function releaseInitiated(payment: PaymentRow, actor: Actor): Promise<Paym
   });
 }
 
-function recordAttempt(payment: PaymentRow): void {
+function recordAttempt(payment: PaymentRow, context?: PaymentRiskContext): void {
   if (!["authorized", "captured", "settled", "failed"].includes(payment.status)) return;
   recordPaymentAttempt({
-    merchantId: payment.merchantId, paymentId: payment.id, amountMinor: payment.amount, currency: payment.currency,
-    customerId: payment.customerId ?? undefined, paymentMethodType: payment.paymentMethodType, occurredAt: payment.createdAt,
+    ...riskInputOf(payment, payment.id, payment.createdAt, context),
     succeeded: payment.status !== "failed",
   }).catch((error) => logger.warn({ err: error, paymentId: payment.id }, "could not record the payment attempt"));
 }
@@ -311,16 +381,16 @@ async function captureFromWallet(payment: PaymentRow, actor: Actor): Promise<Pay
  * no PaymentIntent yet), or nothing (any later status). Safe to run again at any point: the PSP key is
  * derived from the id, every step is a guarded transition.
  */
-export async function drivePayment(start: PaymentRow, actor: Actor): Promise<TPaymentDto> {
+export async function drivePayment(start: PaymentRow, actor: Actor, context?: PaymentRiskContext): Promise<TPaymentDto> {
   let payment = start;
   let nextAction: unknown = undefined;
-  if (payment.status === "initiated") payment = await releaseInitiated(payment, actor);
+  if (payment.status === "initiated") payment = await releaseInitiated(payment, actor, context);
   if (payment.paymentMethodType === "settle_wallet") {
     if (payment.status === "pending") payment = await captureFromWallet(payment, actor);
   } else if (payment.status === "pending" && !payment.pspPaymentIntentId) {
     ({ payment, nextAction } = await submitToPsp(payment, actor));
   }
-  recordAttempt(payment);
+  recordAttempt(payment, context);
   if (payment.status === "failed") throw declinedError(payment);
   if (nextAction === undefined && payment.status === "pending") {
     nextAction = (await db().paymentPspState.findUnique({ where: { paymentId: payment.id }, select: { nextAction: true } }))?.nextAction;

@@ -16,6 +16,11 @@ export const ZCreatePaymentRequest = z.strictObject({
   payment_method: z.string().regex(/^(pm|acct)_[A-Za-z0-9_]{1,200}$/, "payment_method must be a PaymentMethod (pm_…) or a wallet account (acct_…)"),
   capture_method: z.enum(["automatic", "manual"]).default("automatic"),
   customer: z.string().min(1).max(100).optional(),
+  /**
+   * The shopper's IP address as the merchant's site saw it (IPv4 or IPv6), for the fraud checks (velocity,
+   * block lists, geolocation). Not the API caller's address: that is the merchant's server.
+   */
+  customer_ip: z.union([z.ipv4(), z.ipv6()], { error: "customer_ip must be an IPv4 or IPv6 address" }).optional(),
   description: z.string().max(1000).optional(),
   statement_descriptor: z.string().min(1).max(22).regex(/^[^<>'"*]+$/, "statement_descriptor may not contain < > ' \" *").optional(),
   metadata: ZMetadata.optional(),
