@@ -7,7 +7,10 @@ import { ZRecordPaymentAttemptInput, type TRecordPaymentAttemptInput } from "./a
 import { getIpGeoDatabase } from "./geo/ip-geolocation";
 import { toUsdMinor } from "./usd-equivalent";
 
-/** Records one attempt; pass `client` to write it inside the caller's transaction. */
+/**
+ * Records a payment's attempt, once: a payment already recorded (re-driven, re-synced) is left as it is.
+ * Pass `client` to write it inside the caller's transaction.
+ */
 export async function recordPaymentAttempt(raw: TRecordPaymentAttemptInput, client: Tx | Db = db()): Promise<void> {
   const input = ZRecordPaymentAttemptInput.parse(raw);
   const ipCountry = input.ipAddress ? getIpGeoDatabase().countryOf(input.ipAddress) : null;
@@ -15,7 +18,9 @@ export async function recordPaymentAttempt(raw: TRecordPaymentAttemptInput, clie
     toUsdMinor(input.amountMinor, input.currency, input.occurredAt),
     getAttemptPseudonyms(input.merchantId, input, client),
   ]);
-  await client.riskPaymentAttempt.create({
+  // INSERT … ON CONFLICT (merchant_id, payment_id) DO NOTHING
+  await client.riskPaymentAttempt.createMany({
+    skipDuplicates: true,
     data: {
       merchantId: input.merchantId,
       paymentId: input.paymentId,

@@ -277,12 +277,20 @@ async function releaseInitiated(payment: PaymentRow, actor: Actor, context?: Pay
   });
 }
 
-function recordAttempt(payment: PaymentRow, context?: PaymentRiskContext): void {
+/**
+ * Reports a payment's outcome to the fraud history (velocity, geolocation, the model's history features),
+ * once per payment, as soon as it has one: authorized/captured/settled or failed. Later calls are no-ops.
+ */
+export async function recordPaymentOutcome(payment: PaymentRow, context?: PaymentRiskContext): Promise<void> {
   if (!["authorized", "captured", "settled", "failed"].includes(payment.status)) return;
-  recordPaymentAttempt({
+  await recordPaymentAttempt({
     ...riskInputOf(payment, payment.id, payment.createdAt, context),
     succeeded: payment.status !== "failed",
-  }).catch((error) => logger.warn({ err: error, paymentId: payment.id }, "could not record the payment attempt"));
+  });
+}
+
+function recordAttempt(payment: PaymentRow, context?: PaymentRiskContext): void {
+  recordPaymentOutcome(payment, context).catch((error) => logger.warn({ err: error, paymentId: payment.id }, "could not record the payment attempt"));
 }
 
 /**

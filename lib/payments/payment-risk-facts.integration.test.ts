@@ -4,7 +4,11 @@
 // when its fact is not passed through: the blocked attempt would then reach the PSP (one more
 // PaymentIntent in the sandbox) or succeed.
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import type Stripe from "stripe";
 import { POST as attemptsRoute } from "@/app/api/checkout/sessions/[id]/attempts/route";
+import { POST as syncRoute } from "@/app/api/checkout/sessions/[id]/sync/route";
+import { SANDBOX_PUBLISHABLE_KEY } from "@/lib/checkout/checkout-config";
+import { createStripeClient } from "@/lib/psp/stripe-client";
 import { POST as createSessionRoute } from "@/app/api/v1/checkout/sessions/route";
 import { POST as createCustomerRoute } from "@/app/api/v1/customers/route";
 import { POST as createRoute } from "@/app/api/v1/payments/route";
@@ -170,6 +174,43 @@ describe("hosted checkout passes the shopper's IP and email to the risk step", (
 
     const allowed = await attempt(await session(merchant), { "x-forwarded-for": "192.0.2.78" });
     expect(allowed.body.next).toBe("confirm");
+  });
+
+  test("checkout declines join the fraud history once each, with the card and the browser's IP, so IP velocity blocks the next attempt", async () => {
+    const merchant = await makeMerchant("Checkout velocity");
+    const browser = createStripeClient({ secretKey: SANDBOX_PUBLISHABLE_KEY, sandboxUrl: h.sandbox.url });
+    const shopper = { "x-forwarded-for": "198.51.100.23" };
+    const sync = async (sessionId: string) => {
+      const response = await syncRoute(
+        apiRequest(`/api/checkout/sessions/${sessionId}/sync`, { body: { attempt: 1 }, headers: shopper }),
+        routeParams({ id: sessionId }),
+      );
+      return (await response.json()) as any;
+    };
+    for (let i = 0; i < 4; i++) {
+      const sessionId = await session(merchant);
+      const started = await attempt(sessionId, shopper);
+      expect(started.body.next).toBe("confirm");
+      const piId = started.body.client_secret.split("_secret_")[0];
+      await expect(
+        browser.paymentIntents.confirm(piId, { client_secret: started.body.client_secret, payment_method: "pm_card_chargeDeclined" } as Stripe.PaymentIntentConfirmParams),
+      ).rejects.toThrow();
+      expect((await sync(sessionId)).next).toBe("declined");
+      // The page may ask again: still one attempt for this payment.
+      expect((await sync(sessionId)).next).toBe("declined");
+    }
+    const history = await db().riskPaymentAttempt.findMany({ where: { merchantId: merchant.merchantId } });
+    expect(history).toHaveLength(4);
+    expect(history.map((row) => ({ succeeded: row.succeeded, ip: row.ipAddressHmac !== null, card: row.cardFingerprint !== null }))).toEqual(Array(4).fill({ succeeded: false, ip: true, card: true }));
+    expect(new Set(history.map((row) => Buffer.from(row.ipAddressHmac!).toString("hex"))).size).toBe(1);
+
+    const intentsBefore = await paymentIntentCount();
+    const fifth = await attempt(await session(merchant), shopper);
+    expect(fifth.body).toMatchObject({ next: "declined", client_secret: null });
+    expect(await paymentIntentCount()).toBe(intentsBefore);
+    expect((await riskOf(fifth.body.payment)).failureCode).toBe("rate_limited");
+    // Another shopper is not held back.
+    expect((await attempt(await session(merchant), { "x-forwarded-for": "198.51.100.24" })).body.next).toBe("confirm");
   });
 
   test("the session customer's email on the block list: declined before the PSP", async () => {
