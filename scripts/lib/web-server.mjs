@@ -57,10 +57,11 @@ server.on("error", (error) => {
 await new Promise((resolve) => server.listen(port, hostname, resolve));
 log(30, "web server listening", { url: `http://${hostname}:${port}`, distDir: process.env.NEXT_DIST_DIR ?? ".next", drainTimeoutMs });
 
-// Warm-up: a fresh server's first page render (React server runtime, route modules, the database pool) costs
-// about a second; pay it here, in the background, instead of in the first user's request.
+// Warm-up: a fresh server's first page render (React server runtime, route modules) costs about a second;
+// pay it here, in the background, instead of in the first user's request. Only a page that needs no database:
+// a warm-up query would compete with real requests for pool connections while the database is slow.
 void (async () => {
-  for (const route of ["/sign-in", "/api/ready"]) {
+  for (const route of ["/sign-in"]) {
     try {
       const response = await fetch(`http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${port}${route}`, { signal: AbortSignal.timeout(30_000) });
       await response.arrayBuffer();
