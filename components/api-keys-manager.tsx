@@ -1,4 +1,5 @@
 "use client";
+import { ClientForm } from "./client-form";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { ApiKeyDto } from "@/lib/auth/api-keys.types";
@@ -51,7 +52,7 @@ export function ApiKeysManager({ initialKeys, canManage }: { initialKeys: ApiKey
   return (
     <div className="space-y-6">
       {canManage ? (
-        <form onSubmit={create} className="rounded-xl border border-slate-200 bg-white p-5" aria-labelledby="create-key-heading">
+        <ClientForm onSubmit={create} className="rounded-xl border border-slate-200 bg-white p-5" aria-labelledby="create-key-heading">
           <h2 id="create-key-heading" className="text-sm font-semibold">Create a key</h2>
           <div className="mt-3 flex flex-wrap items-end gap-3">
             <div>
@@ -90,7 +91,7 @@ export function ApiKeysManager({ initialKeys, canManage }: { initialKeys: ApiKey
               </div>
             </fieldset>
           )}
-        </form>
+        </ClientForm>
       ) : (
         <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800">Your role can view keys but not create or revoke them.</p>
       )}

@@ -1,4 +1,5 @@
 "use client";
+import { ClientForm } from "./client-form";
 // Move money between two of the merchant's accounts. The server applies the ledger's checks (same
 // currency, same side, floors); one Idempotency-Key per form submission.
 import { useRouter } from "next/navigation";
@@ -47,7 +48,7 @@ export function BalancesTransferForm({ accounts }: { accounts: AccountOption[] }
 
   const field = "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm";
   return (
-    <form onSubmit={submit} aria-labelledby="transfer-heading" className="rounded-xl border border-slate-200 bg-white p-5">
+    <ClientForm onSubmit={submit} aria-labelledby="transfer-heading" className="rounded-xl border border-slate-200 bg-white p-5">
       <h2 id="transfer-heading" className="text-sm font-semibold text-slate-900">Transfer between accounts</h2>
       <div className="mt-3 grid gap-3 sm:grid-cols-2">
         <div>
@@ -78,6 +79,6 @@ export function BalancesTransferForm({ accounts }: { accounts: AccountOption[] }
       </button>
       {error && <p role="alert" className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{error}</p>}
       {done && <p role="status" className="mt-3 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900">{done}</p>}
-    </form>
+    </ClientForm>
   );
 }

@@ -1,4 +1,5 @@
 "use client";
+import { ClientForm } from "./client-form";
 // The pay part of the checkout page: Stripe.js Elements (the PSP sandbox's shim in sandbox mode, already on
 // the page as a classic script, so loadStripe finds window.Stripe and never calls js.stripe.com), the
 // attempt/confirm/sync round trip, and the states a customer can see. Card details go from the PSP's
@@ -255,7 +256,7 @@ export function CheckoutForm(props: CheckoutFormProps) {
 
   const processing = phase === "processing";
   return (
-    <form onSubmit={pay} aria-labelledby="pay-heading" className="space-y-4" noValidate>
+    <ClientForm onSubmit={pay} aria-labelledby="pay-heading" className="space-y-4" noValidate>
       <h2 id="pay-heading" className="text-base font-semibold text-slate-900">Payment details</h2>
       <fieldset>
         <legend className="text-sm font-medium text-slate-700">Pay with</legend>
@@ -306,6 +307,6 @@ export function CheckoutForm(props: CheckoutFormProps) {
         {busy || processing ? "Processing…" : phase === "declined" ? `Try again · ${props.total}` : `Pay ${props.total}`}
       </button>
       <p className="text-center text-xs text-slate-600">Card details are sent directly to our payment provider and never stored by the merchant.</p>
-    </form>
+    </ClientForm>
   );
 }

@@ -1,4 +1,5 @@
 "use client";
+import { useHydrated } from "./use-hydrated";
 // GDPR actions on a customer for admins: download everything held, or erase (crypto-shred) it.
 import { useRouter } from "next/navigation";
 import { usePendingAction } from "./use-pending-action";
@@ -7,6 +8,7 @@ import { apiFetch } from "./api-fetch";
 export function CustomerGdprActions({ customerId, erased }: { customerId: string; erased: boolean }) {
   const router = useRouter();
   const { busy, error, run } = usePendingAction();
+  const hydrated = useHydrated();
 
   async function erase() {
     if (!window.confirm("Erase this customer's personal data? Their data key is destroyed; this cannot be undone.")) return;
@@ -24,7 +26,7 @@ export function CustomerGdprActions({ customerId, erased }: { customerId: string
         <a href={`/customers/${customerId}/export`} download={`${customerId}-export.json`}
           className="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-50">Download data export</a>
         {!erased && (
-          <button type="button" onClick={erase} disabled={busy}
+          <button type="button" onClick={erase} disabled={busy || !hydrated}
             className="rounded-md bg-red-700 px-4 py-2 text-sm font-semibold text-white hover:bg-red-800 disabled:opacity-60">
             {busy ? "Erasing…" : "Erase personal data"}
           </button>

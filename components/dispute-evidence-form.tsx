@@ -1,4 +1,5 @@
 "use client";
+import { ClientForm } from "./client-form";
 // Text evidence for one dispute: save a draft or submit it to the card network (final).
 import { useRouter } from "next/navigation";
 import { usePendingAction } from "./use-pending-action";
@@ -32,7 +33,7 @@ export function DisputeEvidenceForm({ disputeId, initial }: { disputeId: string;
   }
 
   return (
-    <form onSubmit={(e) => { e.preventDefault(); void send(true); }} className="mt-3 space-y-3" aria-label={`Evidence for dispute ${disputeId}`}>
+    <ClientForm onSubmit={(e) => { e.preventDefault(); void send(true); }} className="mt-3 space-y-3" aria-label={`Evidence for dispute ${disputeId}`}>
       {FIELDS.map(([name, label, kind]) => (
         <div key={name}>
           <label htmlFor={`${disputeId}-${name}`} className="block text-sm font-medium text-slate-700">{label}</label>
@@ -51,6 +52,6 @@ export function DisputeEvidenceForm({ disputeId, initial }: { disputeId: string;
       </div>
       {error && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{error}</p>}
       {done && <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900">{done}</p>}
-    </form>
+    </ClientForm>
   );
 }

@@ -1,4 +1,5 @@
 "use client";
+import { ClientForm } from "./client-form";
 // Upload one evidence file (PDF, PNG or JPEG) to a dispute; the server judges the type by the content.
 import { useRouter } from "next/navigation";
 import { usePendingAction } from "./use-pending-action";
@@ -47,7 +48,7 @@ export function DisputeEvidenceUpload({ disputeId, maxBytes }: { disputeId: stri
   }
 
   return (
-    <form onSubmit={upload} className="mt-3 flex flex-wrap items-end gap-3" aria-label={`Upload an evidence file for dispute ${disputeId}`}>
+    <ClientForm onSubmit={upload} className="mt-3 flex flex-wrap items-end gap-3" aria-label={`Upload an evidence file for dispute ${disputeId}`}>
       <div>
         <label htmlFor={`${id}-file`} className="block text-sm font-medium text-slate-700">Evidence file</label>
         <input id={`${id}-file`} ref={input} name="file" type="file" accept="application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"
@@ -67,6 +68,6 @@ export function DisputeEvidenceUpload({ disputeId, maxBytes }: { disputeId: stri
         {error && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{error}</p>}
         {done && <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900">{done}</p>}
       </div>
-    </form>
+    </ClientForm>
   );
 }

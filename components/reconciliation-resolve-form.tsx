@@ -1,4 +1,5 @@
 "use client";
+import { ClientForm } from "./client-form";
 // Resolves one discrepancy: adjust (post the difference through suspense), re-sync from the PSP, or accept; a note is required.
 import { useRouter } from "next/navigation";
 import { usePendingAction } from "./use-pending-action";
@@ -26,7 +27,7 @@ export function ReconciliationResolveForm({ discrepancyId, suggested }: { discre
   }
 
   return (
-    <form onSubmit={resolve} className="mt-3 flex flex-wrap items-end gap-3" aria-label={`Resolve ${discrepancyId}`}>
+    <ClientForm onSubmit={resolve} className="mt-3 flex flex-wrap items-end gap-3" aria-label={`Resolve ${discrepancyId}`}>
       <div>
         <label htmlFor={`action-${discrepancyId}`} className="block text-sm font-medium text-slate-700">Action</label>
         <select id={`action-${discrepancyId}`} value={action} onChange={(e) => setAction(e.target.value)} className="mt-1 rounded-md border border-slate-300 px-3 py-2 text-sm">
@@ -42,6 +43,6 @@ export function ReconciliationResolveForm({ discrepancyId, suggested }: { discre
         {busy ? "Resolving…" : "Resolve"}
       </button>
       {error && <p role="alert" className="w-full rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{error}</p>}
-    </form>
+    </ClientForm>
   );
 }

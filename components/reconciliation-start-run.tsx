@@ -1,4 +1,5 @@
 "use client";
+import { ClientForm } from "./client-form";
 // Starts a reconciliation run for one UTC day (and optionally one currency) and opens it when done.
 import { useState } from "react";
 import { apiFetch } from "./api-fetch";
@@ -27,7 +28,7 @@ export function ReconciliationStartRun({ defaultDay }: { defaultDay: string }) {
   }
 
   return (
-    <form onSubmit={start} className="mb-6 flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-4" aria-labelledby="start-run-heading">
+    <ClientForm onSubmit={start} className="mb-6 flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-4" aria-labelledby="start-run-heading">
       <h2 id="start-run-heading" className="w-full text-sm font-semibold text-slate-900">Run a reconciliation</h2>
       <div>
         <label htmlFor="run-day" className="block text-sm font-medium text-slate-700">Day (UTC)</label>
@@ -42,6 +43,6 @@ export function ReconciliationStartRun({ defaultDay }: { defaultDay: string }) {
         {busy ? "Reconciling…" : "Start run"}
       </button>
       {error && <p role="alert" className="w-full rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{error}</p>}
-    </form>
+    </ClientForm>
   );
 }

@@ -1,4 +1,5 @@
 "use client";
+import { useHydrated } from "./use-hydrated";
 // Approve or reject a refund held for approval. The requester cannot approve their own (the server says
 // so too); the buttons show who asked.
 import { useRouter } from "next/navigation";
@@ -8,6 +9,7 @@ import { apiFetch } from "./api-fetch";
 export function RefundDecision({ refundId, amountDisplay, ownRequest }: { refundId: string; amountDisplay: string; ownRequest: boolean }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
   const [error, setError] = useState<string | null>(null);
 
   async function decide(action: "approve" | "reject") {
@@ -27,10 +29,10 @@ export function RefundDecision({ refundId, amountDisplay, ownRequest }: { refund
   if (ownRequest) return <span className="text-xs text-slate-600">Waiting for another admin</span>;
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <button type="button" onClick={() => decide("approve")} disabled={busy} className="rounded-md bg-emerald-700 px-3 py-1.5 text-xs font-semibold text-white hover:bg-emerald-800 disabled:opacity-50">
+      <button type="button" onClick={() => decide("approve")} disabled={busy || !hydrated} className="rounded-md bg-emerald-700 px-3 py-1.5 text-xs font-semibold text-white hover:bg-emerald-800 disabled:opacity-50">
         Approve<span className="sr-only"> refund {refundId} of {amountDisplay}</span>
       </button>
-      <button type="button" onClick={() => decide("reject")} disabled={busy} className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium hover:bg-slate-50 disabled:opacity-50">
+      <button type="button" onClick={() => decide("reject")} disabled={busy || !hydrated} className="rounded-md border border-slate-300 px-3 py-1.5 text-xs font-medium hover:bg-slate-50 disabled:opacity-50">
         Reject<span className="sr-only"> refund {refundId}</span>
       </button>
       {error && <span role="alert" className="text-xs text-red-700">{error}</span>}

@@ -1,4 +1,5 @@
 "use client";
+import { ClientForm } from "./client-form";
 // Refund one payment: all or part, a reason, then a confirmation step that restates the amount. One
 // idempotency key per confirmation, so a double click (or a retried request) makes one refund.
 import { useRouter } from "next/navigation";
@@ -113,7 +114,7 @@ export function RefundForm(props: Props) {
   }
 
   return (
-    <form onSubmit={review} aria-labelledby="refund-form-heading" className="rounded-xl border border-slate-200 bg-white p-5">
+    <ClientForm onSubmit={review} aria-labelledby="refund-form-heading" className="rounded-xl border border-slate-200 bg-white p-5">
       <h2 id="refund-form-heading" className="text-sm font-semibold text-slate-900">Refund</h2>
       {!confirming ? (
         <>
@@ -162,6 +163,6 @@ export function RefundForm(props: Props) {
         </div>
       )}
       {error && <p role="alert" className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{error}</p>}
-    </form>
+    </ClientForm>
   );
 }

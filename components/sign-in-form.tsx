@@ -1,4 +1,5 @@
 "use client";
+import { ClientForm } from "./client-form";
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -26,7 +27,7 @@ export function SignInForm() {
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm" noValidate>
+    <ClientForm onSubmit={onSubmit} className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm" noValidate>
       <div>
         <label htmlFor="email" className="block text-sm font-medium text-slate-700">Email</label>
         <input id="email" name="email" type="email" autoComplete="username" required
@@ -42,6 +43,6 @@ export function SignInForm() {
         className="w-full rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700 disabled:opacity-60">
         {pending ? "Signing in…" : "Sign in"}
       </button>
-    </form>
+    </ClientForm>
   );
 }

@@ -1,4 +1,5 @@
 "use client";
+import { ClientForm } from "./client-form";
 import { useState } from "react";
 import type { UserDto } from "@/lib/tenancy/manage-tenancy";
 import { apiFetch } from "./api-fetch";
@@ -38,7 +39,7 @@ export function TeamManager({ initialUsers, canManage, currentUserId }: { initia
   return (
     <div className="space-y-6">
       {canManage && (
-        <form onSubmit={onInvite} className="rounded-xl border border-slate-200 bg-white p-5" aria-labelledby="invite-heading">
+        <ClientForm onSubmit={onInvite} className="rounded-xl border border-slate-200 bg-white p-5" aria-labelledby="invite-heading">
           <h2 id="invite-heading" className="text-sm font-semibold">Invite a teammate</h2>
           <div className="mt-3 flex flex-wrap items-end gap-3">
             <div>
@@ -60,7 +61,7 @@ export function TeamManager({ initialUsers, canManage, currentUserId }: { initia
             </div>
             <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">Invite</button>
           </div>
-        </form>
+        </ClientForm>
       )}
       {invited && (
         <div role="status" className="rounded-xl border border-emerald-300 bg-emerald-50 p-4 text-sm">

@@ -1,4 +1,5 @@
 "use client";
+import { ClientForm } from "./client-form";
 // Developers → Webhooks: the merchant's endpoints and a form to add one (its secret is shown once).
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -40,7 +41,7 @@ export function WebhookEndpointsManager({ initialEndpoints, canManage }: { initi
   return (
     <div className="space-y-6">
       {canManage ? (
-        <form onSubmit={create} className="rounded-xl border border-slate-200 bg-white p-5" aria-labelledby="add-endpoint-heading">
+        <ClientForm onSubmit={create} className="rounded-xl border border-slate-200 bg-white p-5" aria-labelledby="add-endpoint-heading">
           <h2 id="add-endpoint-heading" className="text-sm font-semibold">Add an endpoint</h2>
           <div className="mt-3 grid gap-3 md:grid-cols-2">
             <div className="md:col-span-2">
@@ -64,7 +65,7 @@ export function WebhookEndpointsManager({ initialEndpoints, canManage }: { initi
             className="mt-4 rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700 disabled:opacity-50">
             {busy ? "Adding…" : "Add endpoint"}
           </button>
-        </form>
+        </ClientForm>
       ) : (
         <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800">Your role can view webhook endpoints but not change them.</p>
       )}

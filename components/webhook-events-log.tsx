@@ -1,4 +1,5 @@
 "use client";
+import { ClientForm } from "./client-form";
 // Developers → Events: every event Settle recorded for the merchant, newest first, filterable by type,
 // with the payload as delivered and a resend to the endpoints it went to.
 import { useCallback, useEffect, useState } from "react";
@@ -46,14 +47,14 @@ export function WebhookEventsLog({ canManage }: { canManage: boolean }) {
 
   return (
     <div className="space-y-4">
-      <form onSubmit={(e) => { e.preventDefault(); setApplied(type.trim()); }} className="flex flex-wrap items-end gap-2">
+      <ClientForm onSubmit={(e) => { e.preventDefault(); setApplied(type.trim()); }} className="flex flex-wrap items-end gap-2">
         <div>
           <label htmlFor="event-type-filter" className="block text-sm font-medium text-slate-700">Event type</label>
           <input id="event-type-filter" value={type} onChange={(e) => setType(e.target.value)} placeholder="payment.captured or payment.*"
             className="mt-1 w-64 rounded-md border border-slate-300 px-3 py-2 font-mono text-sm" />
         </div>
         <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium hover:bg-slate-50">Filter</button>
-      </form>
+      </ClientForm>
       {message && <p role="status" className="rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-800">{message}</p>}
       {state.kind === "loading" && <p role="status" className="text-sm text-slate-600">Loading events…</p>}
       {state.kind === "error" && (

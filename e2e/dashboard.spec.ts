@@ -121,7 +121,7 @@ test("balances: accounts, entry history and transfers with the ledger's checks",
   await expect(page.getByRole("status").filter({ hasText: /Transfer trf_/ })).toBeVisible();
   // More than the wallet holds: the ledger's floor check answers, exactly as through the API.
   await transfer(wallet.id, float.id, "50.00");
-  await expect(page.getByRole("alert")).toBeVisible();
+  await expect(page.getByRole("alert").filter({ hasText: "Insufficient funds" })).toBeVisible();
 
   await page.goto(`/balances?account=${wallet.id}`);
   await expect(page.getByRole("heading", { name: `Entries of E2E wallet ${stamp}` })).toBeVisible();

@@ -20,6 +20,9 @@ export async function signIn(page: Page, who: keyof typeof DEMO): Promise<void> 
 }
 
 export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
+  // Next streams the metadata: right after a navigation or router.refresh() the <title> can still be on
+  // its way. Judge the settled page (a page that never gets a title still fails here, and in axe).
+  await expect(page).toHaveTitle(/\S/);
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);

@@ -6,6 +6,9 @@ import { drivePayment } from "./create-payment";
 import { transitionPayment } from "./transition-payment";
 
 registerReviewHandler("payment", async (event) => {
+  // A review opened through the screening API for the merchant's own object (their order id, not a
+  // Settle payment) has nothing here to resume: the merchant reads the decision from the review.
+  if (!event.subjectId.startsWith("pay_")) return;
   const payment = await db().$transaction((tx) =>
     transitionPayment(tx, {
       merchantId: event.merchantId, paymentId: event.subjectId, from: ["review"], to: event.decision === "approve" ? "pending" : "canceled",
