@@ -1,17 +1,35 @@
 // The email outbox as the dashboard shows it (Developers → Emails): newest first, one merchant's only.
+// Recipients and bodies leave decrypted, so every page that shows any is audited (personal_data.read)
+// with the message and customer ids it opened, as the customer list is.
 import { finishPage, idPage, listResponse, type ListResponse, type TListQuery } from "@/lib/api/pagination";
+import { recordAuditEvent, type Actor } from "@/lib/compliance/record-audit-event";
 import { db } from "@/lib/db/client";
 import { openEmailContent } from "@/lib/notifications/email-content";
 import { toEmailMessageDto, type EmailMessageDto } from "./send-receipt-email";
 
 export type EmailMessageDetailDto = EmailMessageDto & { from: string | null; text: string | null; html: string | null };
 
-export async function listEmails(merchantId: string, query: TListQuery): Promise<ListResponse<EmailMessageDetailDto>> {
+export async function listEmails(input: { merchantId: string; actor: Actor; query: TListQuery; via?: string }): Promise<ListResponse<EmailMessageDetailDto>> {
+  const { merchantId, query } = input;
   const page = idPage(query);
   const rows = await db().emailMessage.findMany({ where: { merchantId, ...page.where }, orderBy: page.orderBy, take: page.take });
   const { data, hasMore } = finishPage(rows, query, page.reversed);
   // The merchant's own outbox: opened here to show what was sent; an erased customer's shows nothing.
   const opened = await Promise.all(data.map((row) => openEmailContent(row)));
+  const shown = data.filter((_row, index) => opened[index]!.toAddress !== null || opened[index]!.body !== null);
+  if (shown.length > 0) {
+    await recordAuditEvent({
+      merchantId,
+      actor: input.actor,
+      action: "personal_data.read",
+      target: { type: "email_list", id: merchantId },
+      data: {
+        via: input.via ?? "email_outbox",
+        email_ids: shown.map((row) => row.id),
+        customer_ids: [...new Set(shown.flatMap((row) => (row.customerId ? [row.customerId] : [])))],
+      },
+    });
+  }
   return listResponse(
     "/developers/emails",
     data.map((row, index) => {

@@ -124,11 +124,21 @@ describe("receipt emails", () => {
     const { merchantId } = await makeMerchant("Outbox Shop");
     const customer = await db().$transaction((tx) => createCustomer(tx, { merchantId, actor, email: "buyer@example.com", name: "Bea Buyer" } as Parameters<typeof createCustomer>[1]));
     const { paymentId } = await insertPayment(merchantId, { customerId: customer.id });
+    const viewer = { type: "user", id: "usr_outbox_viewer", ip: "203.0.113.9", userAgent: "vitest" } as const;
+    // An empty outbox shows no personal data, so nothing is recorded.
+    expect((await listEmails({ merchantId, actor: viewer, query: { limit: 10 } })).data).toEqual([]);
+    expect(await db().auditEvent.count({ where: { merchantId, action: "personal_data.read" } })).toBe(0);
     const email = await sendReceiptEmail(paymentId);
     expect(email).toMatchObject({ status: "stored", transport: "local", to: "buyer@example.com", related_object: paymentId });
     expect(email.subject).toMatch(/^Your receipt from Outbox Shop \[#R-/);
-    const outbox = await listEmails(merchantId, { limit: 10 });
+    const outbox = await listEmails({ merchantId, actor: viewer, query: { limit: 10 }, via: "dashboard" });
     expect(outbox.data).toHaveLength(1);
+    // Opening the outbox (recipient and body decrypted) is a personal-data read, audited like the customer list.
+    const audits = await db().auditEvent.findMany({ where: { merchantId, action: "personal_data.read" } });
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ actorType: "user", actorId: viewer.id, ip: viewer.ip, userAgent: "vitest", targetType: "email_list", targetId: merchantId });
+    expect(audits[0]!.data).toEqual({ via: "dashboard", email_ids: [email.id], customer_ids: [customer.id] });
+    expect(JSON.stringify(audits[0]!.data)).not.toContain("buyer@example.com");
     expect(outbox.data[0]!.text).toContain("Amount paid: $42.50");
     expect(outbox.data[0]!.text).toContain("Visa ending in 4242");
     expect(outbox.data[0]!.html).toContain("/receipts/");
@@ -154,7 +164,7 @@ describe("receipt emails", () => {
     expect(plaintext).not.toMatch(/sealed\.buyer|other\.address|guest\.buyer|Selma/);
     expect(rows.filter((row) => row.customer_id === customer.id)).toHaveLength(2);
     // The outbox view opens them.
-    const outbox = await listEmails(merchantId, { limit: 10 });
+    const outbox = await listEmails({ merchantId, actor, query: { limit: 10 } });
     expect(outbox.data.find((email) => email.id === sent.id)?.text).toContain("Amount paid: $42.50");
 
     // The GDPR export lists the customer's emails with their recipients.
@@ -170,9 +180,13 @@ describe("receipt emails", () => {
     expect(byPayment[queuedPayment]).toMatchObject({ status: "skipped", toAddressEncrypted: null, error: "The customer was erased." });
     expect(byPayment[guestPayment]!.bodyEncrypted).not.toBeNull();
     expect(await sendQueuedEmails({ transport: recordingTransport() })).toEqual([]);
-    const shown = await listEmails(merchantId, { limit: 10 });
+    const shown = await listEmails({ merchantId, actor, query: { limit: 10 } });
     expect(shown.data.find((email) => email.id === sent.id)).toMatchObject({ to: null, text: null });
-    expect(shown.data.find((email) => email.related_object === guestPayment)).toMatchObject({ to: "guest.buyer@example.com" });
+    const guestEmail = shown.data.find((email) => email.related_object === guestPayment);
+    expect(guestEmail).toMatchObject({ to: "guest.buyer@example.com" });
+    // The read is recorded with what was actually opened: the guest's message, not the shredded ones.
+    const lastRead = await db().auditEvent.findFirstOrThrow({ where: { merchantId, action: "personal_data.read", targetType: "email_list" }, orderBy: { seq: "desc" } });
+    expect(lastRead.data).toEqual({ via: "email_outbox", email_ids: [guestEmail!.id], customer_ids: [] });
   });
 
   test("the purge deletes finished emails older than EMAIL_RETENTION_DAYS (default 90), keeps newer and queued ones", async () => {

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { PageHeader } from "@/components/page-header";
 import { ReceiptEmailOutbox } from "@/components/receipt-email-outbox";
 import { WebhookDevelopersTabs } from "@/components/webhook-developers-tabs";
 import { getDashboardUser } from "@/lib/auth/session";
+import { userActorFromHeaders } from "@/lib/compliance/request-actor";
 import { getEnv } from "@/lib/env";
 import { listEmails } from "@/lib/receipts/list-emails";
 
@@ -11,7 +13,7 @@ export const dynamic = "force-dynamic";
 
 export default async function EmailsPage() {
   const user = (await getDashboardUser())!;
-  const emails = await listEmails(user.merchantId, { limit: 100 });
+  const emails = await listEmails({ merchantId: user.merchantId, actor: userActorFromHeaders(user.id, await headers()), query: { limit: 100 }, via: "dashboard" });
   return (
     <>
       <WebhookDevelopersTabs />
