@@ -12,6 +12,7 @@ export const ID_PREFIXES = {
   account: "acct",
   transaction: "txn",
   entry: "ent",
+  deferredPosting: "dpo",
   transfer: "trf",
   payment: "pay",
   refund: "re",

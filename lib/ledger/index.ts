@@ -42,6 +42,7 @@ export { type LedgerEntryRecord, type TEntryDto, type TListEntriesQuery, ZEntryD
 export { getTransferDto, getTransferOrThrow, listTransfers, listTransfersPage } from "./list-transfers";
 export { type FxConversion, postFxConversion, type PostFxConversionInput } from "./post-fx-conversion";
 export { assertBalanced, postTransaction, postTransactionNow } from "./post-transaction";
+export { type DeferredPostingRequest, postTransactionAtCommit } from "./post-at-commit";
 export {
   ENTRIES_PER_TRANSACTION_MAX,
   type PostedEntry,

@@ -132,7 +132,7 @@ export function assertBalanced(entries: readonly { direction: "debit" | "credit"
   }
 }
 
-function parseRequest(input: TPostTransactionRequest): ParsedRequest {
+export function parseRequest(input: TPostTransactionRequest): ParsedRequest {
   const parsed = ZPostTransactionRequest.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -3,16 +3,20 @@
 // All amounts are in the charge currency; see README-postings.md for FX.
 import { assert } from "@/lib/api/errors";
 import type { Tx } from "@/lib/db/client";
-import { ensureMerchantAccounts, postTransaction, type TPostingEntry } from "@/lib/ledger";
+import { ensureMerchantAccounts, postTransaction, postTransactionAtCommit, type TPostingEntry } from "@/lib/ledger";
 import { querySql } from "@/lib/ledger/sql";
 
 type Line = { accountId: string; direction: "debit" | "credit"; amountMinor: bigint };
 
-async function post(tx: Tx, merchantId: string, currency: string, externalRef: string, description: string, lines: Line[], metadata?: Record<string, unknown>) {
-  const entries: TPostingEntry[] = lines.filter((line) => line.amountMinor !== 0n).map((line) => {
+function entriesOf(externalRef: string, currency: string, lines: Line[]): TPostingEntry[] {
+  return lines.filter((line) => line.amountMinor !== 0n).map((line) => {
     assert(line.amountMinor > 0n, `posting ${externalRef} has a negative line`);
     return { ...line, currency };
   });
+}
+
+async function post(tx: Tx, merchantId: string, currency: string, externalRef: string, description: string, lines: Line[], metadata?: Record<string, unknown>) {
+  const entries = entriesOf(externalRef, currency, lines);
   if (entries.length === 0) return null;
   return postTransaction(tx, { merchantId, entries, description, externalRef, metadata });
 }
@@ -28,15 +32,25 @@ export async function isSettlementPosted(tx: Tx, payment: PaymentRef): Promise<b
   return rows.length > 0;
 }
 
-/** Capture through the PSP: Dr psp_receivable (gross − fee), Dr psp_fees (fee), Cr merchant_pending (gross). */
-export async function postCapture(tx: Tx, payment: PaymentRef, grossMinor: bigint, feeMinor: bigint) {
+/**
+ * Capture through the PSP: Dr psp_receivable (gross − fee), Dr psp_fees (fee), Cr merchant_pending (gross).
+ * Posted at the COMMIT of `tx` (postTransactionAtCommit): every capture of a merchant touches these same
+ * three accounts, none of which can refuse it, so their row locks are held for the COMMIT only.
+ */
+export async function postCapture(tx: Tx, payment: PaymentRef, grossMinor: bigint, feeMinor: bigint): Promise<void> {
   assert(feeMinor >= 0n && feeMinor <= grossMinor, "a PSP fee is between zero and the gross amount");
   const chart = await ensureMerchantAccounts(tx, payment.merchantId, payment.currency);
-  return post(tx, payment.merchantId, payment.currency, `payment:${payment.id}:capture`, `Capture of ${payment.id}`, [
+  const lines: Line[] = [
     { accountId: chart.psp_receivable, direction: "debit", amountMinor: grossMinor - feeMinor },
     { accountId: chart.psp_fees, direction: "debit", amountMinor: feeMinor },
     { accountId: chart.merchant_pending, direction: "credit", amountMinor: grossMinor },
-  ]);
+  ];
+  await postTransactionAtCommit(tx, {
+    merchantId: payment.merchantId,
+    externalRef: `payment:${payment.id}:capture`,
+    description: `Capture of ${payment.id}`,
+    entries: entriesOf(`payment:${payment.id}:capture`, payment.currency, lines),
+  });
 }
 
 /** Wallet payment: Dr customer wallet, Cr merchant_available. The wallet's floor refuses an overdraft. */
