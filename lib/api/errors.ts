@@ -79,12 +79,15 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly param?: string;
   readonly declineCode?: string;
-  constructor(code: ErrorCode, message: string, options: { param?: string; declineCode?: string; cause?: unknown } = {}) {
+  /** Sent as the Retry-After header (seconds): when the same call may succeed, e.g. a rate limit lifts. */
+  readonly retryAfterSeconds?: number;
+  constructor(code: ErrorCode, message: string, options: { param?: string; declineCode?: string; retryAfterSeconds?: number; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = "AppError";
     this.code = code;
     this.param = options.param;
     this.declineCode = options.declineCode;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
   get status(): number {
     return ERROR_CODES[this.code].status;

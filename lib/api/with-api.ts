@@ -213,6 +213,12 @@ function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** Retry-After for an error answer: the error's own wait, else 1 s for the 503s (a momentary condition). */
+function retryAfterHeader(error: AppError | null): Record<string, string> {
+  if (error?.retryAfterSeconds !== undefined) return { "retry-after": String(Math.max(1, Math.ceil(error.retryAfterSeconds))) };
+  return error?.status === 503 ? { "retry-after": "1" } : {};
+}
+
 /** The client went away while we were reading its request: nothing to answer, nothing to alarm about. */
 class ClientAbortedError extends Error {}
 
@@ -308,11 +314,16 @@ export function withApi<TBody extends z.ZodType | undefined = undefined, TQuery 
       }
       const successStatus = options.successStatus ?? 200;
       let idempotency: IdempotencyScope | null = null;
-      const own: { response: Response | null } = { response: null };
+      // The handler's own Response, or the AppError it threw (the idempotency layer stores that as the answer,
+      // so its Retry-After is taken from here).
+      const own: { response: Response | null; error: AppError | null } = { response: null, error: null };
       const run = async (tx?: Tx): Promise<StoredResponse> => {
         const result = await handler({
           request, requestId, params, merchantId: merchantId!, actor, user,
           body: body as Infer<TBody>, query: query as Infer<TQuery>, idempotencyKey: headerKey, tx: tx as Tx, idempotency, form,
+        }).catch((error: unknown) => {
+          if (error instanceof AppError) own.error = error;
+          throw error;
         });
         // "statement": the handler stored its response with its effect and returns the outcome itself.
         if (options.idempotency === "statement" && idempotency) return result as IdempotentOutcome;
@@ -348,7 +359,9 @@ export function withApi<TBody extends z.ZodType | undefined = undefined, TQuery 
         own.response.headers.set("request-id", requestId);
         return own.response;
       }
-      return jsonResponse(outcome.status, outcome.body, requestId, outcome.replayed ? { "idempotent-replayed": "true" } : {});
+      // A replay gets no Retry-After: the stored answer is final for this key, and the wait has moved on.
+      const answered = !outcome.replayed && own.error?.status === outcome.status ? own.error : null;
+      return jsonResponse(outcome.status, outcome.body, requestId, outcome.replayed ? { "idempotent-replayed": "true" } : retryAfterHeader(answered));
     } catch (error) {
       if (error instanceof ClientAbortedError) {
         status = 499;
@@ -364,7 +377,7 @@ export function withApi<TBody extends z.ZodType | undefined = undefined, TQuery 
       status = appError.status;
       if (unavailable) logger.warn({ err: error, requestId, merchantId, path: url.pathname }, "database unavailable");
       else if (!(error instanceof AppError)) logger.error({ err: error, requestId, merchantId, path: url.pathname }, "unhandled API error");
-      return jsonResponse(appError.status, toJson(errorBody(appError, requestId)), requestId, appError.status === 503 ? { "retry-after": "1" } : {});
+      return jsonResponse(appError.status, toJson(errorBody(appError, requestId)), requestId, retryAfterHeader(appError));
     } finally {
       logger.info(
         { requestId, merchantId, method: request.method, path: url.pathname, status, latencyMs: Math.round(performance.now() - started) },

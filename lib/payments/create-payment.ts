@@ -13,6 +13,7 @@ import { getCustomerOrThrow } from "@/lib/customers/get-customer";
 import { db, type Tx } from "@/lib/db/client";
 import { recordPaymentAttempt } from "@/lib/fraud";
 import { evaluatePaymentRisk } from "@/lib/fraud/assess-payment-risk";
+import { getRiskSettings } from "@/lib/fraud/risk-settings";
 import { newId } from "@/lib/ids";
 import { findAccount } from "@/lib/ledger";
 import { sqlPool } from "@/lib/db/client";
@@ -252,15 +253,26 @@ export async function createPayment(input: CreatePaymentInput): Promise<TPayment
     if (!raced) throw error;
     payment = raced;
   }
-  return drivePayment(payment, input.actor, riskContext);
+  return drivePayment(payment, input.actor, riskContext, rateLimitWaitOf(prepared.risk));
 }
 
-function declinedError(payment: PaymentRow): AppError {
+/** How long a rate-limited assessment says to wait (the velocity block's remaining time), else undefined. */
+function rateLimitWaitOf(risk: EvaluatedRisk): number | undefined {
+  return risk.outcome === "block" && risk.blockCode === "rate_limited" ? risk.retryAfterSeconds : undefined;
+}
+
+/**
+ * The API error of a failed payment. A rate-limited one carries Retry-After: the wait the assessment
+ * computed (until the velocity block lifts) or, without one at hand (a resumed request whose payment was
+ * refused earlier), the merchant's configured velocity block length.
+ */
+async function declinedError(payment: PaymentRow, retryAfterSeconds?: number): Promise<AppError> {
   if (payment.failureCode === "insufficient_funds" && payment.paymentMethodType === "settle_wallet") {
     return new AppError("insufficient_funds", `Payment ${payment.id} failed: the wallet has insufficient funds.`, { param: "payment_method" });
   }
   if (payment.failureCode === "rate_limited") {
-    return new AppError("rate_limited", `Payment ${payment.id} was refused: too many attempts. ${payment.failureMessage ?? ""}`.trim());
+    const wait = retryAfterSeconds ?? (await getRiskSettings(payment.merchantId)).rules.velocity.blockSeconds;
+    return new AppError("rate_limited", `Payment ${payment.id} was refused: too many attempts. ${payment.failureMessage ?? ""}`.trim(), { retryAfterSeconds: wait });
   }
   return new AppError("card_declined", `Payment ${payment.id} failed: ${payment.failureMessage ?? "the card was declined."}`, {
     declineCode: payment.declineCode ?? payment.failureCode ?? undefined,
@@ -268,13 +280,14 @@ function declinedError(payment: PaymentRow): AppError {
 }
 
 /** An initiated payment (written before risk and release were one transaction): assess it and release it. */
-async function releaseInitiated(payment: PaymentRow, actor: Actor, context?: PaymentRiskContext): Promise<PaymentRow> {
+async function releaseInitiated(payment: PaymentRow, actor: Actor, context?: PaymentRiskContext): Promise<{ payment: PaymentRow; retryAfterSeconds?: number }> {
   const risk = await evaluatePaymentRisk(riskInputOf(payment, payment.id, payment.createdAt, context));
-  return db().$transaction(async (tx) => {
+  const released = await db().$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<{ status: string }[]>`select status from payments where id = ${payment.id} for update`;
     if (locked?.status !== "initiated") return tx.payment.findUniqueOrThrow({ where: { id: payment.id } });
     return releaseWithRisk(tx, payment, risk, actor);
   });
+  return { payment: released, retryAfterSeconds: rateLimitWaitOf(risk) };
 }
 
 /**
@@ -389,17 +402,17 @@ async function captureFromWallet(payment: PaymentRow, actor: Actor): Promise<Pay
  * no PaymentIntent yet), or nothing (any later status). Safe to run again at any point: the PSP key is
  * derived from the id, every step is a guarded transition.
  */
-export async function drivePayment(start: PaymentRow, actor: Actor, context?: PaymentRiskContext): Promise<TPaymentDto> {
+export async function drivePayment(start: PaymentRow, actor: Actor, context?: PaymentRiskContext, retryAfterSeconds?: number): Promise<TPaymentDto> {
   let payment = start;
   let nextAction: unknown = undefined;
-  if (payment.status === "initiated") payment = await releaseInitiated(payment, actor, context);
+  if (payment.status === "initiated") ({ payment, retryAfterSeconds } = await releaseInitiated(payment, actor, context));
   if (payment.paymentMethodType === "settle_wallet") {
     if (payment.status === "pending") payment = await captureFromWallet(payment, actor);
   } else if (payment.status === "pending" && !payment.pspPaymentIntentId) {
     ({ payment, nextAction } = await submitToPsp(payment, actor));
   }
   recordAttempt(payment, context);
-  if (payment.status === "failed") throw declinedError(payment);
+  if (payment.status === "failed") throw await declinedError(payment, retryAfterSeconds);
   if (nextAction === undefined && payment.status === "pending") {
     nextAction = (await db().paymentPspState.findUnique({ where: { paymentId: payment.id }, select: { nextAction: true } }))?.nextAction;
   }

@@ -102,11 +102,27 @@ describe("POST /api/v1/payments passes the shopper's facts to the risk step", ()
     expect(JSON.stringify(rows, (_key, value) => (typeof value === "bigint" ? value.toString() : value))).not.toContain(ip);
     expect(new Set(rows.map((row) => Buffer.from(row.ip_address_hmac as Uint8Array).toString("hex"))).size).toBe(1);
     expect(new Set(rows.map((row) => row.card_fingerprint)).size).toBe(4);
+    // The declines happened 1,000 s ago: the block (default 3,600 s from the fourth) has ~2,600 s left.
+    await db().$executeRaw`update risk_payment_attempts set occurred_at = occurred_at - interval '1000 seconds' where merchant_id = ${merchant.merchantId}`;
 
     const intentsBefore = await paymentIntentCount();
-    const blocked = await pay(merchant, { payment_method: "pm_card_chargeDeclinedExpiredCard", customer_ip: ip });
+    const key = `ip-velocity-${Math.random().toString(36).slice(2)}`;
+    const blocked = await call(createRoute, "/api/v1/payments", {
+      secret: merchant.secret, idempotencyKey: key, body: { amount: 2000, currency: "USD", payment_method: "pm_card_chargeDeclinedExpiredCard", customer_ip: ip },
+    });
     expect(blocked.status).toBe(429);
     expect(blocked.body.error.code).toBe("rate_limited");
+    // Retry-After is the time left until the velocity block lifts, not the configured length.
+    const retryAfter = Number(blocked.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(2_500);
+    expect(retryAfter).toBeLessThanOrEqual(2_600);
+    // A replay of the stored answer is final for that key: no wait to announce.
+    const replay = await call(createRoute, "/api/v1/payments", {
+      secret: merchant.secret, idempotencyKey: key, body: { amount: 2000, currency: "USD", payment_method: "pm_card_chargeDeclinedExpiredCard", customer_ip: ip },
+    });
+    expect(replay).toMatchObject({ status: 429, body: blocked.body });
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.headers.get("retry-after")).toBeNull();
     expect(await paymentIntentCount()).toBe(intentsBefore);
     const risk = await riskOf(paymentIdOf(blocked));
     expect(risk).toMatchObject({ outcome: "block", failureCode: "rate_limited", pi: null });

@@ -78,7 +78,7 @@ export async function call(
   handler: RouteHandler,
   path: string,
   options: { secret: string; body?: unknown; idempotencyKey?: string; params?: Record<string, string>; method?: string },
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: any; headers: Headers }> {
   const request = apiRequest(path, {
     secret: options.secret,
     body: options.body,
@@ -86,7 +86,7 @@ export async function call(
     idempotencyKey: options.idempotencyKey ?? (options.body !== undefined ? newKey() : undefined),
   });
   const response = await handler(request, routeParams(options.params ?? {}));
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: await response.json(), headers: response.headers };
 }
 
 /** After each file: every ledger transaction balanced and every cached balance equal to its entries. */
