@@ -4,11 +4,12 @@
 // refunded payment back to captured/settled and makes it refundable again). Idempotent.
 import type Stripe from "stripe";
 import { AppError } from "@/lib/api/errors";
-import type { Actor } from "@/lib/compliance/record-audit-event";
+import { recordAuditEvent, type Actor } from "@/lib/compliance/record-audit-event";
 import { db, type Tx } from "@/lib/db/client";
 import { notifyMerchant } from "@/lib/payments/notify-merchant";
+import { toPaymentDto } from "@/lib/payments/payment-dto";
 import { isSettlementPosted, postRefundFailureSettlement, postRefundRelease } from "@/lib/payments/postings";
-import { transitionPayment } from "@/lib/payments/transition-payment";
+import { transitionPayment, type PaymentRow } from "@/lib/payments/transition-payment";
 import { toRefundDto, type RefundRow } from "./refund.types";
 
 type RefundStatus = RefundRow["status"];
@@ -60,7 +61,9 @@ export async function succeedRefund(tx: Tx, refund: RefundRow, actor: Actor, psp
  * Fails a refund (pending or, after a late PSP failure, succeeded): release the reservation and give the
  * money back. A late failure on a payment that had become refunded (or refund_settled) also takes the
  * payment back to settled (settlement posted) or captured, with its history row, audit row and a
- * payment.refund_failed merchant event, all in this transaction.
+ * payment.refund_failed merchant event, all in this transaction. A late failure that leaves the status as
+ * it is (a partial refund) still changes the payment (amount_refunded goes down): its version goes up in
+ * the same UPDATE, with the audit row and the payment.refund_failed event carrying that version.
  */
 export async function failRefund(
   tx: Tx, refund: RefundRow, failureReason: string, pspRefundId?: string, to: "failed" | "canceled" = "failed", actor: Actor = REFUND_FAILURE_ACTOR,
@@ -71,21 +74,41 @@ export async function failRefund(
   });
   if (!failed) return tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
   const refundedDelta = wasSucceeded ? refund.amount : 0n;
-  await tx.$executeRaw`
+  // One guarded UPDATE. Money the merchant was told is refunded comes back: the payment object changes, so
+  // its version goes up here, unless the status returns too (refunded/refund_settled: transitionPayment
+  // below bumps it once for both). A pending refund's failure changes only the reservation (not in the DTO).
+  const versionStep = wasSucceeded ? 1 : 0;
+  const updated = await tx.$queryRaw<{ id: string }[]>`
     update payments set amount_refund_reserved = amount_refund_reserved - ${refund.amount},
-                        amount_refunded = amount_refunded - ${refundedDelta}, updated_at = now()
-    where id = ${refund.paymentId}`;
-  const payment = await tx.payment.findUniqueOrThrow({
-    where: { id: refund.paymentId }, select: { id: true, merchantId: true, currency: true, status: true, amountRefunded: true, amountCaptured: true },
-  });
+                        amount_refunded = amount_refunded - ${refundedDelta},
+                        version = version + case when status in ('refunded', 'refund_settled') then 0 else ${versionStep}::int end,
+                        updated_at = now()
+    where id = ${refund.paymentId} and amount_refund_reserved >= ${refund.amount} and amount_refunded >= ${refundedDelta}
+    returning id`;
+  if (updated.length !== 1) throw new Error(`Invariant violated: refund ${refund.id} exceeds what payment ${refund.paymentId} has reserved or refunded`);
+  const payment: PaymentRow = await tx.payment.findUniqueOrThrow({ where: { id: refund.paymentId } });
   await postRefundRelease(tx, payment, refund.id, refund.amount);
   if (refund.settledAt) await postRefundFailureSettlement(tx, payment, refund.id, refund.amount);
+  const failureData = { refund: refund.id, amount: refund.amount.toString(), failure_reason: failureReason };
+  if (wasSucceeded && payment.status !== "refunded" && payment.status !== "refund_settled") {
+    await recordAuditEvent(
+      {
+        merchantId: payment.merchantId, actor, action: "payment.refund_failed", target: { type: "payment", id: payment.id },
+        data: { from: payment.status, to: payment.status, version: payment.version, reason: `refund:${refund.id}:failed`, refund: refund.id, amount: refund.amount.toString() },
+      },
+      tx,
+    );
+    await notifyMerchant(tx, {
+      merchantId: payment.merchantId, type: "payment.refund_failed", objectType: "payment", objectId: payment.id, objectVersion: payment.version,
+      payload: toPaymentDto(payment) as unknown as Record<string, unknown>,
+    });
+  }
   if (wasSucceeded && (payment.status === "refunded" || payment.status === "refund_settled")) {
     if (!(payment.amountRefunded < payment.amountCaptured)) throw new Error(`Invariant violated: ${payment.id} still fully refunded after refund ${refund.id} failed`);
     const back = (await isSettlementPosted(tx, payment)) ? "settled" : "captured";
     await transitionPayment(tx, {
       merchantId: payment.merchantId, paymentId: payment.id, from: [payment.status], to: back, cause: "refund_failed", actor,
-      reason: `refund:${refund.id}:failed`, data: { refund: refund.id, amount: refund.amount.toString(), failure_reason: failureReason },
+      reason: `refund:${refund.id}:failed`, data: failureData,
       // No longer (fully) refunded: the DTO must not say so.
       patch: { refundedAt: null, refundSettledAt: null },
     });

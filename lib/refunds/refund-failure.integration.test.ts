@@ -107,10 +107,13 @@ describe("a refund that the PSP fails after it succeeded", () => {
     await runSettlementSweep();
     expect((await paymentRow(payment.id)).status).toBe("settled");
     const created = await refund({ payment: payment.id });
-    expect((await paymentRow(payment.id)).status).toBe("refunded");
+    const refunded = await paymentRow(payment.id);
+    expect(refunded.status).toBe("refunded");
     await h.control.flushScheduler();
     await drain();
     await expectCameBack(payment.id, created.body.id, "refunded", "settled");
+    // Amounts and status change together: one new version, announced once.
+    expect((await paymentRow(payment.id)).version).toBe(refunded.version + 1);
   });
 
   test("refund_settled → settled: the refund had settled too (failure_settle posted), bank cash comes back", async () => {
@@ -129,15 +132,30 @@ describe("a refund that the PSP fails after it succeeded", () => {
     expect(((await chartBalances(merchant.merchantId, "USD")).bank_cash ?? 0n) - cash).toBe(1800n);
   });
 
-  test("a partial refund that fails late leaves the status alone and restores the amounts", async () => {
+  test("a partial refund that fails late leaves the status alone, restores the amounts, and announces the change with a new version", async () => {
     const payment = await pay(4000);
     const created = await refund({ payment: payment.id, amount: 1000 });
-    expect((await paymentRow(payment.id)).status).toBe("captured");
+    const before = await paymentRow(payment.id);
+    expect(before).toMatchObject({ status: "captured", amountRefunded: 1000n });
     await h.control.flushScheduler();
     await drain();
     expect(await db().refund.findUniqueOrThrow({ where: { id: created.body.id } })).toMatchObject({ status: "failed" });
-    expect(await paymentRow(payment.id)).toMatchObject({ status: "captured", amountRefunded: 0n, amountRefundReserved: 0n });
-    expect(await db().auditEvent.count({ where: { targetId: payment.id, action: "payment.refund_failed" } })).toBe(0);
+    const row = await paymentRow(payment.id);
+    expect(row).toMatchObject({ status: "captured", amountRefunded: 0n, amountRefundReserved: 0n });
+    // The payment changed (amount_refunded went down), so its version went up, once (both PSP webhooks handled).
+    expect(row.version).toBe(before.version + 1);
+    // No status change: no history row, but the audit row and the merchant event with the new version.
+    expect(await db().paymentEvent.count({ where: { paymentId: payment.id, version: row.version } })).toBe(0);
+    const audit = await db().auditEvent.findMany({ where: { targetId: payment.id, action: "payment.refund_failed" } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actorType: "system" });
+    expect(audit[0]!.data).toMatchObject({ from: "captured", to: "captured", version: row.version, refund: created.body.id, amount: "1000" });
+    const events = await db().merchantEvent.findMany({ where: { objectId: payment.id, type: "payment.refund_failed" } });
+    expect(events).toHaveLength(1);
+    expect(events[0]!.objectVersion).toBe(row.version);
+    expect(events[0]!.payload).toMatchObject({ id: payment.id, status: "captured", amount_refunded: 0, version: row.version });
+    expect(await db().merchantEvent.count({ where: { objectId: created.body.id, type: "refund.failed" } })).toBe(1);
+    await expectLedgerConsistent();
   });
 });
 
