@@ -35,6 +35,8 @@ describe("authentication", () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get("request-id")).toMatch(/^req_/);
     expect((await ok.json()).id).toBe(merchantId);
+    // The key's last use is recorded (at most once a minute), for the Developers page.
+    expect((await db().apiKey.findUniqueOrThrow({ where: { id: apiKeyId } })).lastUsedAt).toBeInstanceOf(Date);
 
     for (const request of [
       apiRequest("/api/v1/merchant"),

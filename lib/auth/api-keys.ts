@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { AppError } from "@/lib/api/errors";
 import { recordAuditEvent, type Actor } from "@/lib/compliance/record-audit-event";
-import { db } from "@/lib/db/client";
+import { db, sqlPool } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
 import type { ApiKeyDto, TCreateApiKeyRequest } from "./api-keys.types";
 import type { Scopes } from "./scopes";
@@ -105,16 +105,20 @@ export async function authenticateApiKey(secret: string | null): Promise<Authent
   if (!secret || !/^(sk|rk)_(test|live)_[A-Za-z0-9_-]{20,}$/.test(secret)) {
     throw new AppError("authentication_required", "Invalid API key provided. Pass a secret key as 'Authorization: Bearer sk_test_…'.");
   }
-  const row = await db().apiKey.findUnique({
-    where: { secretHash: hashSecret(secret) },
-    select: { id: true, merchantId: true, kind: true, scopes: true, revokedAt: true, lastUsedAt: true },
+  // Every API request runs this: a named prepared statement on the pg pool (planned once per connection)
+  // rather than a Prisma query, whose client-side cost was the largest single item of a transfer request.
+  const { rows } = await sqlPool().query<{ id: string; merchant_id: string; kind: string; scopes: unknown; revoked_at: Date | null; last_used_at: Date | null }>({
+    name: "auth_api_key_v1",
+    text: `SELECT id, merchant_id, kind, scopes, revoked_at, last_used_at FROM api_keys WHERE secret_hash = $1`,
+    values: [hashSecret(secret)],
   });
-  if (!row || row.revokedAt) {
+  const row = rows[0];
+  if (!row || row.revoked_at) {
     throw new AppError("authentication_required", `Invalid API key provided: ${secret.slice(0, PREFIX_LENGTH)}…`);
   }
   const now = Date.now();
-  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    await db().apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) }, select: { id: true } });
+  if (!row.last_used_at || now - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
+    await sqlPool().query({ name: "auth_api_key_used_v1", text: `UPDATE api_keys SET last_used_at = $2 WHERE id = $1`, values: [row.id, new Date(now)] });
   }
-  return { apiKeyId: row.id, merchantId: row.merchantId, scopes: row.kind === "restricted" ? ((row.scopes as Scopes) ?? {}) : null };
+  return { apiKeyId: row.id, merchantId: row.merchant_id, scopes: row.kind === "restricted" ? ((row.scopes as Scopes) ?? {}) : null };
 }
