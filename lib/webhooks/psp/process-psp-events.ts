@@ -2,7 +2,7 @@
 // claim expires), run the type's handler, record processed/ignored, or failed with the error and a
 // back-off; after ATTEMPTS_MAX the event is dead — still in the table, visible, for a human to replay.
 import type Stripe from "stripe";
-import { db } from "@/lib/db/client";
+import { sqlPool } from "@/lib/db/client";
 import { logger } from "@/lib/log/logger";
 import { PSP_EVENT_HANDLERS } from "./handlers";
 
@@ -16,40 +16,60 @@ const DEFER_SECONDS = 5;
 
 type Claimed = { id: string; type: string; payload: Stripe.Event; attempts: number };
 
+const DUE = `((status in ('pending', 'failed') and next_attempt_at <= now()) or (status = 'processing' and locked_until < now()))`;
+const CLAIM_SET = `status = 'processing', attempts = attempts + 1, locked_until = now() + make_interval(secs => ${LEASE_SECONDS})`;
+
+// Named prepared statements on the pg pool (this runs for every webhook; a Prisma query's client-side cost
+// was a large part of it). The one-event claim is its own statement: a generic plan of "id = $1 or $1 is
+// null" could not use the primary key.
 async function claim(limit: number, onlyId?: string): Promise<Claimed[]> {
-  return db().$queryRaw<Claimed[]>`
-    update psp_events set status = 'processing', attempts = attempts + 1, locked_until = now() + make_interval(secs => ${LEASE_SECONDS})
-    where id in (
-      select id from psp_events
-      where (${onlyId ?? null}::text is null or id = ${onlyId ?? null})
-        and ((status in ('pending', 'failed') and next_attempt_at <= now()) or (status = 'processing' and locked_until < now()))
-      order by psp_created_at, received_at
-      limit ${limit}
-      for update skip locked)
-    returning id, type, payload, attempts`;
+  const { rows } = onlyId
+    ? await sqlPool().query<Claimed>({
+        name: "psp_events_claim_one_v1",
+        text: `update psp_events set ${CLAIM_SET}
+               where id = (select id from psp_events where id = $1 and ${DUE} for update skip locked)
+               returning id, type, payload, attempts`,
+        values: [onlyId],
+      })
+    : await sqlPool().query<Claimed>({
+        name: "psp_events_claim_v1",
+        text: `update psp_events set ${CLAIM_SET}
+               where id in (select id from psp_events where ${DUE} order by psp_created_at, received_at limit $1 for update skip locked)
+               returning id, type, payload, attempts`,
+        values: [limit],
+      });
+  return rows;
 }
 
 async function finish(row: Claimed, status: "processed" | "ignored"): Promise<void> {
-  await db().$executeRaw`update psp_events set status = ${status}, processed_at = now(), locked_until = null, last_error = null where id = ${row.id}`;
+  await sqlPool().query({
+    name: "psp_events_finish_v1",
+    text: `update psp_events set status = $2, processed_at = now(), locked_until = null, last_error = null where id = $1`,
+    values: [row.id, status],
+  });
 }
 
 async function fail(row: Claimed, error: unknown): Promise<void> {
   const message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 2000);
   const dead = row.attempts >= PSP_EVENT_ATTEMPTS_MAX;
   const delaySeconds = Math.min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (row.attempts - 1));
-  await db().$executeRaw`
-    update psp_events set status = ${dead ? "dead" : "failed"}, last_error = ${message}, locked_until = null,
-      next_attempt_at = now() + make_interval(secs => ${delaySeconds})
-    where id = ${row.id}`;
+  await sqlPool().query({
+    name: "psp_events_fail_v1",
+    text: `update psp_events set status = $2, last_error = $3, locked_until = null, next_attempt_at = now() + make_interval(secs => $4::int)
+           where id = $1`,
+    values: [row.id, dead ? "dead" : "failed", message, delaySeconds],
+  });
   logger[dead ? "error" : "warn"]({ eventId: row.id, type: row.type, attempts: row.attempts, err: error }, dead ? "PSP event gave up" : "PSP event failed; will retry");
 }
 
 /** Back to pending for a later pass, without counting the attempt (the handler chose to wait, nothing failed). */
 async function defer(row: Claimed): Promise<void> {
-  await db().$executeRaw`
-    update psp_events set status = 'pending', attempts = attempts - 1, locked_until = null,
-      next_attempt_at = now() + make_interval(secs => ${DEFER_SECONDS})
-    where id = ${row.id}`;
+  await sqlPool().query({
+    name: "psp_events_defer_v1",
+    text: `update psp_events set status = 'pending', attempts = attempts - 1, locked_until = null,
+             next_attempt_at = now() + make_interval(secs => ${DEFER_SECONDS}) where id = $1`,
+    values: [row.id],
+  });
 }
 
 async function run(row: Claimed): Promise<void> {
