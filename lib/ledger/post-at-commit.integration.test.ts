@@ -5,24 +5,11 @@ import { sqlPool } from "@/lib/db/client";
 import { ensureMerchantAccounts } from "./ensure-merchant-accounts";
 import { getAccountOrThrow } from "./get-account";
 import { postTransactionAtCommit } from "./post-at-commit";
-import { querySql } from "./sql";
+import { inPgTransaction, querySql } from "./sql";
 import { setAccountStatus } from "./set-account-status";
 import { createTestMerchant, findBalanceDisagreements, findUnbalancedTransactions } from "./testing";
 
-async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await sqlPool().connect();
-  try {
-    await client.query("BEGIN");
-    const result = await work(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+const inTransaction = <T>(work: (client: pg.PoolClient) => Promise<T>) => inPgTransaction(sqlPool(), work);
 
 async function setup() {
   const merchantId = await createTestMerchant();
