@@ -39,20 +39,53 @@ export async function transitionRefund(
   return updated;
 }
 
-/** Marks a pending refund succeeded and counts it on the payment (refunded when fully refunded). */
+/**
+ * The payment's refunded amount changed and its status did not (the UPDATE that changed the amount also
+ * bumped the version): the audit row and the merchant event carrying the new version, in the caller's
+ * transaction, as transitionPayment writes them for a status change (no history row: no status change).
+ */
+async function announceRefundedAmountChange(
+  tx: Tx, payment: PaymentRow, refund: RefundRow, actor: Actor, type: "payment.partially_refunded" | "payment.refund_failed", reason: string,
+): Promise<void> {
+  await recordAuditEvent(
+    {
+      merchantId: payment.merchantId, actor, action: type, target: { type: "payment", id: payment.id },
+      data: { from: payment.status, to: payment.status, version: payment.version, reason, refund: refund.id, amount: refund.amount.toString() },
+    },
+    tx,
+  );
+  await notifyMerchant(tx, {
+    merchantId: payment.merchantId, type, objectType: "payment", objectId: payment.id, objectVersion: payment.version,
+    payload: toPaymentDto(payment) as unknown as Record<string, unknown>,
+  });
+}
+
+/**
+ * Marks a pending refund succeeded and counts it on the payment. When nothing is left the payment becomes
+ * refunded (transitionPayment: one version bump, payment.refunded). Otherwise (a partial refund) the status
+ * stays but the payment still changed (amount_refunded went up): its version goes up in the same UPDATE,
+ * with the audit row and the merchant event payment.partially_refunded carrying that version.
+ */
 export async function succeedRefund(tx: Tx, refund: RefundRow, actor: Actor, pspRefundId?: string): Promise<RefundRow> {
   const done = await transitionRefund(tx, refund, ["pending"], "succeeded", { succeededAt: new Date(), ...(pspRefundId ? { pspRefundId } : {}) });
   if (!done) return tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
-  const rows = await tx.$queryRaw<{ amount_refunded: bigint; amount_captured: bigint; status: string }[]>`
-    update payments set amount_refunded = amount_refunded + ${refund.amount}, updated_at = now()
+  // One guarded UPDATE. The SET expressions see the row before the change, RETURNING the row after it, so
+  // the CASE and becomes_refunded name the same condition: fully refunded from captured/settled, where
+  // transitionPayment below bumps the version once for amount and status together.
+  const rows = await tx.$queryRaw<{ becomes_refunded: boolean }[]>`
+    update payments set amount_refunded = amount_refunded + ${refund.amount},
+                        version = version + case when status in ('captured', 'settled') and amount_refunded + ${refund.amount} = amount_captured then 0 else 1 end,
+                        updated_at = now()
     where id = ${refund.paymentId} and amount_refunded + ${refund.amount} <= amount_refund_reserved
-    returning amount_refunded, amount_captured, status::text as status`;
+    returning (status in ('captured', 'settled') and amount_refunded = amount_captured) as becomes_refunded`;
   if (rows.length !== 1) throw new Error(`Invariant violated: refund ${refund.id} exceeds the reservation on ${refund.paymentId}`);
-  const payment = rows[0]!;
-  if (BigInt(payment.amount_refunded) === BigInt(payment.amount_captured) && ["captured", "settled"].includes(payment.status)) {
+  if (rows[0]!.becomes_refunded) {
     await transitionPayment(tx, {
       merchantId: refund.merchantId, paymentId: refund.paymentId, from: ["captured", "settled"], to: "refunded", actor, reason: `refund:${refund.id}`,
     });
+  } else {
+    const payment: PaymentRow = await tx.payment.findUniqueOrThrow({ where: { id: refund.paymentId } });
+    await announceRefundedAmountChange(tx, payment, refund, actor, "payment.partially_refunded", `refund:${refund.id}`);
   }
   return done;
 }
@@ -91,17 +124,7 @@ export async function failRefund(
   if (refund.settledAt) await postRefundFailureSettlement(tx, payment, refund.id, refund.amount);
   const failureData = { refund: refund.id, amount: refund.amount.toString(), failure_reason: failureReason };
   if (wasSucceeded && payment.status !== "refunded" && payment.status !== "refund_settled") {
-    await recordAuditEvent(
-      {
-        merchantId: payment.merchantId, actor, action: "payment.refund_failed", target: { type: "payment", id: payment.id },
-        data: { from: payment.status, to: payment.status, version: payment.version, reason: `refund:${refund.id}:failed`, refund: refund.id, amount: refund.amount.toString() },
-      },
-      tx,
-    );
-    await notifyMerchant(tx, {
-      merchantId: payment.merchantId, type: "payment.refund_failed", objectType: "payment", objectId: payment.id, objectVersion: payment.version,
-      payload: toPaymentDto(payment) as unknown as Record<string, unknown>,
-    });
+    await announceRefundedAmountChange(tx, payment, refund, actor, "payment.refund_failed", `refund:${refund.id}:failed`);
   }
   if (wasSucceeded && (payment.status === "refunded" || payment.status === "refund_settled")) {
     if (!(payment.amountRefunded < payment.amountCaptured)) throw new Error(`Invariant violated: ${payment.id} still fully refunded after refund ${refund.id} failed`);

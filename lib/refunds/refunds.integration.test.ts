@@ -49,6 +49,39 @@ describe("refunds", () => {
     expect(list.body.data).toHaveLength(2);
   });
 
+  test("a partial refund's success announces the payment change with a new version; the full one bumps the version once", async () => {
+    const payment = await pay(6000);
+    const paymentRow = () => db().payment.findUniqueOrThrow({ where: { id: payment.id } });
+    const before = await paymentRow();
+    const partial = await refund({ payment: payment.id, amount: 2500 });
+    expect(partial.body.status).toBe("succeeded");
+    const row = await paymentRow();
+    expect(row).toMatchObject({ status: "captured", amountRefunded: 2500n });
+    // amount_refunded went up, the status did not change: one new version, in the same UPDATE.
+    expect(row.version).toBe(before.version + 1);
+    // No status change: no history row, but the audit row and the merchant event carry the new version.
+    expect(await db().paymentEvent.count({ where: { paymentId: payment.id, version: row.version } })).toBe(0);
+    const audit = await db().auditEvent.findMany({ where: { targetId: payment.id, action: "payment.partially_refunded" } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.data).toMatchObject({ from: "captured", to: "captured", version: row.version, reason: `refund:${partial.body.id}`, refund: partial.body.id, amount: "2500" });
+    const events = await db().merchantEvent.findMany({ where: { objectId: payment.id, type: "payment.partially_refunded" } });
+    expect(events).toHaveLength(1);
+    expect(events[0]!.objectVersion).toBe(row.version);
+    expect(events[0]!.payload).toMatchObject({ id: payment.id, status: "captured", amount_refunded: 2500, version: row.version });
+    expect(await db().merchantEvent.count({ where: { objectId: partial.body.id, type: "refund.succeeded" } })).toBe(1);
+
+    // The rest: amount and status change together, one bump (transitionPayment's), announced as payment.refunded.
+    const rest = await refund({ payment: payment.id });
+    expect(rest.body).toMatchObject({ status: "succeeded", amount: 3500 });
+    const full = await paymentRow();
+    expect(full).toMatchObject({ status: "refunded", amountRefunded: 6000n });
+    expect(full.version).toBe(row.version + 1);
+    const refunded = await db().merchantEvent.findMany({ where: { objectId: payment.id, type: "payment.refunded" } });
+    expect(refunded.map((e) => e.objectVersion)).toEqual([full.version]);
+    expect(await db().merchantEvent.count({ where: { objectId: payment.id, type: "payment.partially_refunded" } })).toBe(1);
+    expect(await db().auditEvent.count({ where: { targetId: payment.id, action: { in: ["payment.refunded", "payment.partially_refunded"] } } })).toBe(2);
+  });
+
   test("20 partial refunds racing on one payment never refund more than captured", async () => {
     const payment = await pay(10_000);
     const results = await Promise.all(Array.from({ length: 20 }, () => refund({ payment: payment.id, amount: 700 })));
