@@ -5,6 +5,14 @@ const ZBooleanString = z
   .enum(["true", "false", "1", "0"])
   .transform((value) => value === "true" || value === "1");
 
+/**
+ * Shortest retention of the fraud attempt history (risk_payment_attempts), in days: the longest window
+ * anything reads it with. The fraud rules and the model look back 30 days (HISTORY_LOOKBACK_DAYS in
+ * lib/fraud/gather-payment-facts.ts; velocity windows are capped at 30 days); AML structuring reads a
+ * customer's payments over a per-merchant window of up to 90 days (lib/compliance/aml/aml-config.ts).
+ */
+export const FRAUD_ATTEMPT_RETENTION_MIN_DAYS = 90;
+
 const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   /** PostgreSQL connection string. `npm start` and the tests provide one when you don't. */
@@ -48,6 +56,16 @@ const ZEnv = z.object({
   PSP_CIRCUIT_BREAKER_THRESHOLD: z.coerce.number().int().min(0).max(1000).default(0),
   /** Days a finished reconciliation run keeps its staged PSP rows; its report (run, discrepancies) is kept. */
   RECONCILIATION_STAGING_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
+  /** Days a payment attempt stays in the fraud history (risk_payment_attempts) before the hourly purge. */
+  FRAUD_ATTEMPT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(
+      FRAUD_ATTEMPT_RETENTION_MIN_DAYS,
+      `must be at least ${FRAUD_ATTEMPT_RETENTION_MIN_DAYS} days: the fraud rules look back 30 days and AML structuring windows reach ${FRAUD_ATTEMPT_RETENTION_MIN_DAYS} days`,
+    )
+    .max(36_500)
+    .default(FRAUD_ATTEMPT_RETENTION_MIN_DAYS),
   /** Hours an Idempotency-Key and its stored response are kept. */
   IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   /** Largest accepted API request body, in bytes. */
