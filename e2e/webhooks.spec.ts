@@ -1,6 +1,6 @@
 // Merchant webhooks in the dashboard: the owner adds an endpoint pointing at a receiver this test runs,
 // sees the signing secret once, sends a test event that arrives signed, sees it in the delivery log,
-// resends it; the event log shows it; a viewer cannot change endpoints.
+// resends it; the event log shows it; a viewer cannot change endpoints and sees the email outbox masked.
 import { startWebhookReceiver, type WebhookReceiver } from "../lib/notifications/testing/webhook-receiver";
 import { verifyMerchantSignature } from "../lib/notifications/sign-payload";
 import { expect, expectNoSeriousA11yViolations, signIn, test } from "./fixtures";
@@ -84,5 +84,15 @@ test("the email outbox page is reachable and accessible", async ({ page }) => {
   await page.goto("/developers/emails");
   await expect(page.getByRole("heading", { name: "Emails", level: 1 })).toBeVisible();
   await expect(page.getByText(/local outbox|SMTP_URL/).first()).toBeVisible();
+  await expect(page.getByText("Your role (viewer) sees recipients masked")).toHaveCount(0);
   await expectNoSeriousA11yViolations(page);
+});
+
+test("a viewer's email outbox masks recipients and shows no message bodies", async ({ page }) => {
+  await signIn(page, "viewer");
+  await page.goto("/developers/emails");
+  await expect(page.getByRole("heading", { name: "Emails", level: 1 })).toBeVisible();
+  await expect(page.getByText("Your role (viewer) sees recipients masked and no message bodies.")).toBeVisible();
+  await expect(page.getByText(/@example\.com/)).toHaveCount(0);
+  await expect(page.locator("[data-testid=email-outbox] pre")).toHaveCount(0);
 });

@@ -137,7 +137,7 @@ describe("receipt emails", () => {
     const audits = await db().auditEvent.findMany({ where: { merchantId, action: "personal_data.read" } });
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({ actorType: "user", actorId: viewer.id, ip: viewer.ip, userAgent: "vitest", targetType: "email_list", targetId: merchantId });
-    expect(audits[0]!.data).toEqual({ via: "dashboard", email_ids: [email.id], customer_ids: [customer.id] });
+    expect(audits[0]!.data).toEqual({ via: "dashboard", masked: false, email_ids: [email.id], customer_ids: [customer.id] });
     expect(JSON.stringify(audits[0]!.data)).not.toContain("buyer@example.com");
     expect(outbox.data[0]!.text).toContain("Amount paid: $42.50");
     expect(outbox.data[0]!.text).toContain("Visa ending in 4242");
@@ -145,6 +145,36 @@ describe("receipt emails", () => {
     // Calling again does not send a second receipt.
     expect((await sendReceiptEmail(paymentId)).id).toBe(email.id);
     expect(await db().emailMessage.count({ where: { merchantId } })).toBe(1);
+  });
+
+  test("a viewer's outbox (masked) shows the recipient masked and no body, never opening the body; the read is audited as masked", async () => {
+    const { merchantId } = await makeMerchant("Veiled Outbox Shop");
+    const customer = await db().$transaction((tx) => createCustomer(tx, { merchantId, actor, email: "mira.masked@example.com", name: "Mira Masked" } as Parameters<typeof createCustomer>[1]));
+    const { paymentId } = await insertPayment(merchantId, { customerId: customer.id });
+    const email = await sendReceiptEmail(paymentId);
+    const staff = { type: "user", id: "usr_outbox_staff", ip: "203.0.113.10", userAgent: "vitest" } as const;
+    const viewer = { type: "user", id: "usr_outbox_masked_viewer", ip: "203.0.113.11", userAgent: "vitest" } as const;
+
+    // Staff and above: decrypted.
+    const whole = await listEmails({ merchantId, actor: staff, query: { limit: 10 }, masked: false, via: "dashboard" });
+    expect(whole.data[0]).toMatchObject({ id: email.id, to: "mira.masked@example.com" });
+    expect(whole.data[0]!.text).toContain("Amount paid: $42.50");
+
+    // A viewer: the customer list's mask on the recipient, no body at all.
+    const masked = await listEmails({ merchantId, actor: viewer, query: { limit: 10 }, masked: true, via: "dashboard" });
+    expect(masked.data).toHaveLength(1);
+    expect(masked.data[0]).toMatchObject({ id: email.id, to: "m••••••@e••••••.com", text: null, html: null, subject: email.subject });
+    expect(JSON.stringify(masked)).not.toMatch(/mira|Amount paid/i);
+
+    // The read is audited as the customer list audits a viewer's: masked, with what was opened.
+    const audits = await db().auditEvent.findMany({ where: { merchantId, action: "personal_data.read" }, orderBy: { seq: "asc" } });
+    expect(audits.map((audit) => [audit.actorId, (audit.data as { masked: boolean }).masked])).toEqual([[staff.id, false], [viewer.id, true]]);
+    expect(audits[1]!.data).toEqual({ via: "dashboard", masked: true, email_ids: [email.id], customer_ids: [customer.id] });
+
+    // The viewer's list never decrypts the body: with the sealed body damaged, staff's read fails, the viewer's does not.
+    await db().$executeRaw`update email_messages set body_encrypted = ${Buffer.alloc(64, 7)} where id = ${email.id}`;
+    await expect(listEmails({ merchantId, actor: staff, query: { limit: 10 } })).rejects.toThrow();
+    expect((await listEmails({ merchantId, actor: viewer, query: { limit: 10 }, masked: true })).data[0]).toMatchObject({ to: "m••••••@e••••••.com", text: null });
   });
 
   test("address and bodies are stored only encrypted; erasing the customer shreds sent ones and cancels queued ones", async () => {
@@ -186,7 +216,7 @@ describe("receipt emails", () => {
     expect(guestEmail).toMatchObject({ to: "guest.buyer@example.com" });
     // The read is recorded with what was actually opened: the guest's message, not the shredded ones.
     const lastRead = await db().auditEvent.findFirstOrThrow({ where: { merchantId, action: "personal_data.read", targetType: "email_list" }, orderBy: { seq: "desc" } });
-    expect(lastRead.data).toEqual({ via: "email_outbox", email_ids: [guestEmail!.id], customer_ids: [] });
+    expect(lastRead.data).toEqual({ via: "email_outbox", masked: false, email_ids: [guestEmail!.id], customer_ids: [] });
   });
 
   test("the purge deletes finished emails older than EMAIL_RETENTION_DAYS (default 90), keeps newer and queued ones", async () => {
