@@ -67,3 +67,24 @@ export async function recordAuditEventSql(client: pg.Pool | pg.PoolClient, input
     [...columns(input), AUDIT_INSERT_LOCK.toString()],
   );
 }
+
+/**
+ * A person read personal data (decrypted to show it, or to mask it for a viewer): one `personal_data.read`
+ * row with where it was read (`via`), whether it was shown masked, and what was opened (`data`: ids only).
+ */
+export async function recordPersonalDataRead(input: {
+  merchantId: string;
+  actor: Actor;
+  target: { type: string; id: string };
+  via: string;
+  masked: boolean;
+  data?: Record<string, Prisma.InputJsonValue | null>;
+}): Promise<void> {
+  await recordAuditEvent({
+    merchantId: input.merchantId,
+    actor: input.actor,
+    action: "personal_data.read",
+    target: input.target,
+    data: { via: input.via, masked: input.masked, ...input.data },
+  });
+}

@@ -1,7 +1,7 @@
 // Reading customers: by id (for payments and the API), by email through the blind index, and the audited
 // read a person makes through the API or the dashboard.
 import { AppError } from "@/lib/api/errors";
-import { recordAuditEvent, type Actor } from "@/lib/compliance/record-audit-event";
+import { recordPersonalDataRead, type Actor } from "@/lib/compliance/record-audit-event";
 import { toBytes } from "@/lib/compliance/encryption/aes-gcm";
 import { emailBlindIndex, findCustomerDataKey, findMerchantDataKey } from "@/lib/compliance/encryption/key-hierarchy";
 import { db, type Db, type Tx } from "@/lib/db/client";
@@ -55,12 +55,8 @@ export async function findCustomerByEmail(merchantId: string, email: string): Pr
  */
 export async function readCustomer(input: { merchantId: string; customerId: string; actor: Actor; masked?: boolean; via?: string }): Promise<TCustomerDto> {
   const customer = await getCustomerOrThrow(input.merchantId, input.customerId);
-  await recordAuditEvent({
-    merchantId: input.merchantId,
-    actor: input.actor,
-    action: "personal_data.read",
-    target: { type: "customer", id: customer.id },
-    data: { via: input.via ?? "api", masked: input.masked ?? false },
+  await recordPersonalDataRead({
+    merchantId: input.merchantId, actor: input.actor, target: { type: "customer", id: customer.id }, via: input.via ?? "api", masked: input.masked ?? false,
   });
   const dto = toCustomerDto(customer);
   return input.masked ? maskCustomerDto(dto) : dto;

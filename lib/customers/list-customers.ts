@@ -1,7 +1,7 @@
 // Lists a merchant's customers (newest first, cursor pagination), or those with an exact email through
 // the blind index. Personal data leaves decrypted, so every page is audited with the ids it showed.
 import { finishPage, idPage, listResponse, type ListResponse } from "@/lib/api/pagination";
-import { recordAuditEvent, type Actor } from "@/lib/compliance/record-audit-event";
+import { recordPersonalDataRead, type Actor } from "@/lib/compliance/record-audit-event";
 import { toBytes } from "@/lib/compliance/encryption/aes-gcm";
 import { emailBlindIndex, findMerchantDataKey } from "@/lib/compliance/encryption/key-hierarchy";
 import { db } from "@/lib/db/client";
@@ -36,12 +36,9 @@ export async function listCustomers(input: {
   const customers = await Promise.all(data.map((row) => decryptRow(row)));
   const dtos = customers.map(toCustomerDto).map((dto) => (input.masked ? maskCustomerDto(dto) : dto));
   if (dtos.length > 0) {
-    await recordAuditEvent({
-      merchantId,
-      actor: input.actor,
-      action: "personal_data.read",
-      target: { type: "customer_list", id: merchantId },
-      data: { via: input.via ?? "customer_list", search: query.email ? "email" : null, masked: input.masked ?? false, customer_ids: dtos.map((dto) => dto.id) },
+    await recordPersonalDataRead({
+      merchantId, actor: input.actor, target: { type: "customer_list", id: merchantId }, via: input.via ?? "customer_list", masked: input.masked ?? false,
+      data: { search: query.email ? "email" : null, customer_ids: dtos.map((dto) => dto.id) },
     });
   }
   return listResponse("/v1/customers", dtos, hasMore);

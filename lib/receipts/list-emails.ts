@@ -4,7 +4,7 @@
 // customer list gives them: the recipient masked (decrypted server-side to mask it, still audited, with
 // masked: true) and no body at all (never decrypted: there is nothing to mask it into).
 import { finishPage, idPage, listResponse, type ListResponse, type TListQuery } from "@/lib/api/pagination";
-import { recordAuditEvent, type Actor } from "@/lib/compliance/record-audit-event";
+import { recordPersonalDataRead, type Actor } from "@/lib/compliance/record-audit-event";
 import { maskEmail } from "@/lib/customers/customer-dto";
 import { db } from "@/lib/db/client";
 import { openEmailContent } from "@/lib/notifications/email-content";
@@ -29,17 +29,9 @@ export async function listEmails(input: {
   const opened = await Promise.all(data.map((row) => openEmailContent(masked ? { ...row, bodyEncrypted: null } : row)));
   const shown = data.filter((_row, index) => opened[index]!.toAddress !== null || opened[index]!.body !== null);
   if (shown.length > 0) {
-    await recordAuditEvent({
-      merchantId,
-      actor: input.actor,
-      action: "personal_data.read",
-      target: { type: "email_list", id: merchantId },
-      data: {
-        via: input.via ?? "email_outbox",
-        masked,
-        email_ids: shown.map((row) => row.id),
-        customer_ids: [...new Set(shown.flatMap((row) => (row.customerId ? [row.customerId] : [])))],
-      },
+    await recordPersonalDataRead({
+      merchantId, actor: input.actor, target: { type: "email_list", id: merchantId }, via: input.via ?? "email_outbox", masked,
+      data: { email_ids: shown.map((row) => row.id), customer_ids: [...new Set(shown.flatMap((row) => (row.customerId ? [row.customerId] : [])))] },
     });
   }
   return listResponse(
