@@ -56,3 +56,30 @@ test("16 concurrent callers through the batcher: conserved, floored, each acknow
   expect(await findBalanceDisagreements(merchantId)).toEqual([]);
   expect((await runBalanceCheck({ sinceSeq: 0n })).mismatches).toEqual([]);
 });
+
+test("callers arriving together share the flushers: two batches side by side, not one transfer then the rest", async () => {
+  const merchantId = await createTestMerchant();
+  const source = await createFundedWallet(merchantId, "USD", 1_000n);
+  const sink = await createFundedWallet(merchantId, "USD", 0n);
+  const pool = sqlPool();
+  const batchSizes: number[] = [];
+  // The batcher's only statement is ledger_post_transfers with the batch as its one jsonb parameter.
+  const counting = new Proxy(pool, {
+    get(target, property, receiver) {
+      if (property !== "query") return Reflect.get(target, property, receiver);
+      return (config: { values?: unknown[] }, ...rest: unknown[]) => {
+        const items = config?.values?.[0];
+        if (typeof items === "string" && items.startsWith("[")) batchSizes.push((JSON.parse(items) as unknown[]).length);
+        return (target.query as (...args: unknown[]) => unknown).call(target, config, ...rest);
+      };
+    },
+  });
+  const batcher = createTransferBatcher({ pool: counting, flushersMax: 2, batchSizeMax: 64 });
+  const ids = await Promise.all(
+    Array.from({ length: 16 }, () => batcher.submit({ merchantId, fromAccountId: source, toAccountId: sink, amountMinor: 1n, currency: "USD" })),
+  );
+  expect(new Set(ids.map((transfer) => transfer.id)).size).toBe(16);
+  expect(batchSizes).toEqual([8, 8]);
+  expect(await balances([source, sink])).toEqual([984n, 16n]);
+  expect(await findBalanceDisagreements(merchantId)).toEqual([]);
+});

@@ -33,6 +33,7 @@ export function createTransferBatcher(options: { pool?: pg.Pool; batchSizeMax?: 
   const flushersMax = options.flushersMax ?? 2;
   const queue: Pending[] = [];
   let flushers = 0;
+  let picking = 0;
   let idle: (() => void)[] = [];
 
   const pool = () => options.pool ?? sqlPool();
@@ -41,7 +42,15 @@ export function createTransferBatcher(options: { pool?: pg.Pool; batchSizeMax?: 
     flushers++;
     try {
       while (queue.length > 0) {
-        const batch = queue.splice(0, batchSizeMax);
+        // Callers answered by the previous batch queue their next transfer in promise callbacks that run
+        // after this loop resumes; one turn of the event loop lets them join this batch instead of the next.
+        // Flushers picking up at the same time share the queue, so their batches run side by side.
+        picking++;
+        if (queue.length < batchSizeMax) await new Promise((resolve) => setImmediate(resolve));
+        const share = Math.ceil(queue.length / picking);
+        picking--;
+        const batch = queue.splice(0, Math.min(batchSizeMax, share));
+        if (batch.length === 0) continue;
         await postBatch(pool(), batch);
       }
     } finally {
