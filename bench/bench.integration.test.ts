@@ -15,6 +15,7 @@ describe("bench smoke", () => {
       const json = JSON.parse(readFileSync(path.join(options.outDir, "report.json"), "utf8"));
       for (const name of ["trivial", "transfers", "payments", "webhooks", "psp"]) expect(json[name].perSecond, name).toBeGreaterThan(0);
       expect(json.ledger.result.transfers.perSecond).toBeGreaterThan(0);
+      expect(json.ledger.result.sqlFloor.perSecond).toBeGreaterThan(0);
       expect(json.reconciliation[0].result.rowsPerSecond).toBeGreaterThan(0);
       expect(json.pages.length).toBe(2);
       expect(report.ratios.transfersToTrivial.value).not.toBeNull();

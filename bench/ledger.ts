@@ -5,10 +5,13 @@
 //       comparison, one transfer per database transaction (createTransfer, one autocommit statement);
 //   (c) the baseline: pgbench TPC-B when a pgbench binary is available, else a Node loop of plain
 //       two-row-update transactions (BEGIN; UPDATE; UPDATE; COMMIT) over N connections;
+//   the floor of (a): ledger_post_transfers driven by pgbench itself, no application in the way;
 //   and balance-read latency (cached balance and as_of) on an account with `readEntries` entries.
 // Durability is never weakened: synchronous_commit stays as the server has it.
 // Run alone: DATABASE_URL=postgresql://… npx tsx bench/ledger.ts [durationSeconds]
 import { spawnSync } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -209,6 +212,67 @@ async function benchBaseline(
   }
 }
 
+/**
+ * The floor of (a) without any application: ledger_post_transfers driven by pgbench itself, 2 clients each
+ * posting batches of 8 random transfers among the same wallets (16 transfers in flight, as with 16 callers
+ * and 2 flushers). The batch is built in SQL (time-ordered random ids like lib/ids), which costs the
+ * server a little more than receiving it: if anything this understates the floor. What (a) loses against
+ * this is the application's share of the 2 cores and its round trips.
+ */
+async function benchSqlFloor(
+  pool: pg.Pool,
+  databaseUrl: string,
+  { merchantId, wallets }: Wallets,
+  options: Required<Pick<BenchLedgerOptions, "durationMs">>,
+): Promise<(Throughput & { batchSize: number; clients: number }) | null> {
+  const pgbench = findPgbench();
+  if (!pgbench) return null;
+  const batchSize = 8;
+  const clients = 2;
+  await pool.query(`CREATE TABLE IF NOT EXISTS bench_floor_wallets (n int PRIMARY KEY, id text NOT NULL)`);
+  await pool.query(`TRUNCATE bench_floor_wallets`);
+  await pool.query(`INSERT INTO bench_floor_wallets SELECT ordinality - 1, id FROM unnest($1::text[]) WITH ORDINALITY AS w(id, ordinality)`, [wallets]);
+  await pool.query(
+    `CREATE OR REPLACE FUNCTION bench_floor_batch(p_merchant text, p_size int, p_wallets int) RETURNS jsonb LANGUAGE sql VOLATILE AS $f$
+       WITH picks AS (
+         SELECT g, floor(random() * p_wallets)::int AS f, floor(random() * (p_wallets - 1))::int AS t FROM generate_series(1, p_size) g
+       )
+       SELECT jsonb_agg(jsonb_build_object(
+         'i', g - 1, 'merchant_id', p_merchant,
+         'transfer_id', 'trf_' || stamp || replace(gen_random_uuid()::text, '-', ''),
+         'transaction_id', 'txn_' || stamp || replace(gen_random_uuid()::text, '-', ''),
+         'from_entry_id', 'ent_' || stamp || replace(gen_random_uuid()::text, '-', ''),
+         'to_entry_id', 'ent_' || stamp || replace(gen_random_uuid()::text, '-', ''),
+         'from_id', wf.id, 'to_id', wt.id, 'amount', (1 + g % 100)::text, 'currency', 'USD',
+         'description', NULL, 'transaction_description', 'bench floor', 'metadata', '{}'::jsonb, 'created_at', NULL, 'idempotency', NULL
+       ) ORDER BY g)
+       FROM picks
+       CROSS JOIN LATERAL (SELECT lpad(((extract(epoch FROM clock_timestamp()) * 1000000)::bigint)::text, 17, '0') AS stamp) s
+       JOIN bench_floor_wallets wf ON wf.n = picks.f
+       JOIN bench_floor_wallets wt ON wt.n = (picks.f + 1 + picks.t) % p_wallets
+     $f$`,
+  );
+  const script = path.join(os.tmpdir(), `settle-bench-floor-${process.pid}.sql`);
+  writeFileSync(script, `SELECT count(*) FROM ledger_post_transfers(bench_floor_batch('${merchantId}', ${batchSize}, ${wallets.length}));\n`);
+  try {
+    const url = new URL(databaseUrl);
+    const env = { ...process.env, PGPASSWORD: decodeURIComponent(url.password) };
+    const connection = ["-h", url.hostname, "-p", url.port || "5432", "-U", decodeURIComponent(url.username), url.pathname.slice(1)];
+    const seconds = String(Math.max(1, Math.round(options.durationMs / 1000)));
+    const run = spawnSync(pgbench, ["-n", "-c", String(clients), "-j", String(clients), "-T", seconds, "-M", "prepared", "-f", script, ...connection], { env, encoding: "utf8" });
+    const tps = Number(run.stdout.match(/tps = ([\d.]+)/)?.[1] ?? 0);
+    if (!tps) throw new Error(`pgbench on ledger_post_transfers failed: ${run.stderr.slice(-500)}`);
+    const latency = Number(run.stdout.match(/latency average = ([\d.]+) ms/)?.[1] ?? 0);
+    const failed = Number(run.stdout.match(/number of failed transactions: (\d+)/)?.[1] ?? 0);
+    return {
+      perSecond: Math.round(tps * batchSize), count: Math.round(tps * batchSize * Number(seconds)), p50Ms: latency, p99Ms: 0, errors: failed, batchSize, clients,
+      elapsedMs: Number(seconds) * 1000,
+    };
+  } finally {
+    rmSync(script, { force: true });
+  }
+}
+
 async function benchReads(pool: pg.Pool, entries: number, samples: number) {
   const merchantId = newId("merchant");
   await pool.query(`INSERT INTO merchants (id, name) VALUES ($1, 'Bench reads')`, [merchantId]);
@@ -307,8 +371,8 @@ export async function benchLedger(options: BenchLedgerOptions = {}) {
     const settings = (await pool.query(`SELECT current_setting('synchronous_commit') AS synchronous_commit, current_setting('fsync') AS fsync`)).rows[0];
     log(`ledger bench: (a) transfers and (c) baseline, ${concurrency} callers, ${accounts} wallets, ${durationMs} ms each in ${rounds} rounds`);
     const wallets = await setupWallets(pool, accounts);
-    // The three measurements run interleaved in `rounds` slices, so load from elsewhere hits them alike.
-    const slices = { batched: [] as Throughput[], each: [] as Throughput[], baseline: [] as Throughput[] };
+    // The measurements run interleaved in `rounds` slices, so load from elsewhere hits them alike.
+    const slices = { batched: [] as Throughput[], each: [] as Throughput[], baseline: [] as Throughput[], floor: [] as Throughput[] };
     let baselineKind: "pgbench-tpcb" | "node-two-row-update" = "node-two-row-update";
     const sliceMs = Math.max(1_000, Math.round(durationMs / rounds));
     for (let round = 0; round < rounds; round++) {
@@ -324,10 +388,13 @@ export async function benchLedger(options: BenchLedgerOptions = {}) {
       const baselineSlice = await benchBaseline(pool, databaseUrl, { durationMs: sliceMs, concurrency });
       baselineKind = baselineSlice.kind;
       slices.baseline.push(baselineSlice);
+      const floorSlice = await benchSqlFloor(pool, databaseUrl, wallets, { durationMs: sliceMs });
+      if (floorSlice) slices.floor.push(floorSlice);
     }
     const transfers = combine(slices.batched);
     const transfersEach = combine(slices.each);
     const baseline = { kind: baselineKind, ...combine(slices.baseline) };
+    const sqlFloor = slices.floor.length ? { batchSize: 8, clients: 2, ...combine(slices.floor) } : null;
     log(`ledger bench: balance reads with ${readEntries} entries`);
     const reads = await benchReads(pool, readEntries, options.readSamples ?? 2_000);
     return {
@@ -339,6 +406,9 @@ export async function benchLedger(options: BenchLedgerOptions = {}) {
       baseline,
       ratioTransfersToBaseline: ratio(transfers.perSecond, baseline.perSecond),
       ratioEachTransfersToBaseline: ratio(transfersEach.perSecond, baseline.perSecond),
+      /** ledger_post_transfers driven by pgbench itself: what (a) would be with no application cost at all. */
+      sqlFloor,
+      ratioSqlFloorToBaseline: sqlFloor ? ratio(sqlFloor.perSecond, baseline.perSecond) : null,
       reads,
     };
   } finally {

@@ -206,6 +206,10 @@ function computeRatios(report: Record<string, any>) {
     paymentsP99At60PctMs: { value: report.payments60?.p99Ms ?? null, target: 250, lowerIsBetter: true },
     webhooksToTrivial: { value: ratio(report.webhooks?.perSecond, trivial), target: 0.7 },
     pspToPayments: { value: ratio(report.psp?.perSecond, report.payments?.perSecond), target: 2.0 },
+    /** Every card payment makes a PSP create+confirm: payments/s can never pass the sandbox's own rate on this machine. */
+    pspCeilingToTrivial: { value: ratio(report.psp?.perSecond, trivial), target: 0.4 },
+    /** ledger_post_transfers driven by pgbench itself: the ceiling of (a) with no application cost. */
+    ledgerSqlFloorToBaseline: { value: report.ledger?.result?.ratioSqlFloorToBaseline ?? null, target: 1.0 },
   };
 }
 
@@ -243,12 +247,18 @@ export function renderMarkdown(report: Record<string, any>): string {
     if (ledger.transfersEach) {
       lines.push(`| ledger transfers, one per DB transaction (createTransfer in autocommit: one statement each) | ${fmt(ledger.transfersEach.perSecond)}/s | ${fmt(ledger.transfersEach.p50Ms)} | — | ${fmt(ledger.transfersEach.p99Ms)} | — | pgbench | ${fmt(r.ledgerEachToPgbench?.value, 2)} (for comparison) |`);
     }
+    if (ledger.sqlFloor) {
+      lines.push(`| ceiling of (a): ledger_post_transfers driven by pgbench itself, no application (${ledger.sqlFloor.clients} clients × batches of ${ledger.sqlFloor.batchSize}, batch built in SQL) | ${fmt(ledger.sqlFloor.perSecond)}/s | ${fmt(ledger.sqlFloor.p50Ms)} (batch, mean) | — | — | — | interleaved ${ledger.baseline.kind ?? "baseline"} ${fmt(ledger.baseline.perSecond)}/s | ${fmt(r.ledgerSqlFloorToBaseline?.value, 2)}: what (a) would reach with zero application cost |`);
+    }
   }
   lines.push(loadRow("transfers API POST /api/v1/transfers", report.transfers, trivialRef, `${fmt(r.transfersToTrivial.value, 2)} (≥ 0.5) ${verdict(r.transfersToTrivial)}`));
   lines.push(loadRow("payments API POST /api/v1/payments (create+confirm, pm_card_visa)", report.payments, trivialRef, `${fmt(r.paymentsToTrivial.value, 2)} (≥ 0.4) ${verdict(r.paymentsToTrivial)}`));
   lines.push(loadRow(`payments API at 60% of max (${fmt(report.payments60?.targetRate, 0)} req/s)`, report.payments60, "—", `p99 ${fmt(r.paymentsP99At60PctMs.value)} ms (< 250) ${verdict(r.paymentsP99At60PctMs)}`));
   lines.push(loadRow("webhook intake POST /api/webhooks/stripe (signed)", report.webhooks, trivialRef, `${fmt(r.webhooksToTrivial.value, 2)} (≥ 0.7) ${verdict(r.webhooksToTrivial)}`));
   lines.push(loadRow("PSP sandbox create+confirm (RSS: sandbox process)", report.psp, `payments API ${fmt(report.payments?.perSecond)}/s`, `${fmt(r.pspToPayments.value, 2)}× (≥ 2×) ${verdict(r.pspToPayments)}`));
+  if (r.pspCeilingToTrivial?.value !== null && r.pspCeilingToTrivial?.value !== undefined) {
+    lines.push(`| ceiling of the payments API on this machine: every card payment makes one PSP create+confirm, and the sandbox driven straight by autocannon (no Settle API code in the path) does ${fmt(report.psp?.perSecond)}/s | ≤ ${fmt(report.psp?.perSecond)}/s | — | — | — | — | ${trivialRef} | ≤ ${fmt(r.pspCeilingToTrivial.value, 2)} of the trivial route, against the 0.4 target |`);
+  }
   for (const page of (report.pages ?? []) as PageResult[]) {
     lines.push(`| page ${page.path} at ${fmt(report.pagesData?.rows, 0)} payments (HTTP ${page.status}; first ${fmt(page.firstMs)} ms; ${page.connections} connections for throughput) | ${fmt(page.perSecond)}/s | ${fmt(page.p50Ms)} | ${fmt(page.p95Ms)} | ${fmt(page.p99Ms)} | ${fmt(page.peakRssMiB, 0)} | ${trivialRef} | — |`);
   }
