@@ -68,6 +68,16 @@ export async function recordAuditEventSql(client: pg.Pool | pg.PoolClient, input
   );
 }
 
+/** Who reads personal data, and how: the part every reader of it (customer, customer list, email outbox) takes. */
+export type PersonalDataReader = {
+  merchantId: string;
+  actor: Actor;
+  /** Viewers get the masked view; the read is recorded all the same. */
+  masked?: boolean;
+  /** Where it was read ("api", "dashboard", …) for the audit row; "api" when not given. */
+  via?: string;
+};
+
 /**
  * A person read personal data (decrypted to show it, or to mask it for a viewer): one `personal_data.read`
  * row with where it was read (`via`), whether it was shown masked, and what was opened (`data`: ids only).

@@ -1,7 +1,7 @@
 // Reading customers: by id (for payments and the API), by email through the blind index, and the audited
 // read a person makes through the API or the dashboard.
 import { AppError } from "@/lib/api/errors";
-import { recordPersonalDataRead, type Actor } from "@/lib/compliance/record-audit-event";
+import { type PersonalDataReader, recordPersonalDataRead } from "@/lib/compliance/record-audit-event";
 import { toBytes } from "@/lib/compliance/encryption/aes-gcm";
 import { emailBlindIndex, findCustomerDataKey, findMerchantDataKey } from "@/lib/compliance/encryption/key-hierarchy";
 import { db, type Db, type Tx } from "@/lib/db/client";
@@ -53,7 +53,7 @@ export async function findCustomerByEmail(merchantId: string, email: string): Pr
  * A person reads a customer's personal data: decrypted, and audited as `personal_data.read`. `masked`
  * (dashboard viewers) returns the masked view; the access is still recorded.
  */
-export async function readCustomer(input: { merchantId: string; customerId: string; actor: Actor; masked?: boolean; via?: string }): Promise<TCustomerDto> {
+export async function readCustomer(input: PersonalDataReader & { customerId: string }): Promise<TCustomerDto> {
   const customer = await getCustomerOrThrow(input.merchantId, input.customerId);
   await recordPersonalDataRead({
     merchantId: input.merchantId, actor: input.actor, target: { type: "customer", id: customer.id }, via: input.via ?? "api", masked: input.masked ?? false,

@@ -1,7 +1,7 @@
 // Lists a merchant's customers (newest first, cursor pagination), or those with an exact email through
 // the blind index. Personal data leaves decrypted, so every page is audited with the ids it showed.
 import { finishPage, idPage, listResponse, type ListResponse } from "@/lib/api/pagination";
-import { recordPersonalDataRead, type Actor } from "@/lib/compliance/record-audit-event";
+import { type PersonalDataReader, recordPersonalDataRead } from "@/lib/compliance/record-audit-event";
 import { toBytes } from "@/lib/compliance/encryption/aes-gcm";
 import { emailBlindIndex, findMerchantDataKey } from "@/lib/compliance/encryption/key-hierarchy";
 import { db } from "@/lib/db/client";
@@ -10,14 +10,8 @@ import { ENCRYPTED_ROW_SELECT } from "./customer-fields";
 import type { TCustomerDto, TListCustomersQuery } from "./customer.types";
 import { decryptRow } from "./get-customer";
 
-export async function listCustomers(input: {
-  merchantId: string;
-  actor: Actor;
-  query: TListCustomersQuery;
-  /** Viewers get masked personal data (still decrypted server-side to mask it). */
-  masked?: boolean;
-  via?: string;
-}): Promise<ListResponse<TCustomerDto>> {
+/** Viewers (`masked`) get masked personal data, still decrypted server-side to mask it. */
+export async function listCustomers(input: PersonalDataReader & { query: TListCustomersQuery }): Promise<ListResponse<TCustomerDto>> {
   const { merchantId, query } = input;
   const page = idPage(query);
   let emailIndex: Uint8Array<ArrayBuffer> | undefined;

@@ -4,7 +4,7 @@
 // customer list gives them: the recipient masked (decrypted server-side to mask it, still audited, with
 // masked: true) and no body at all (never decrypted: there is nothing to mask it into).
 import { finishPage, idPage, listResponse, type ListResponse, type TListQuery } from "@/lib/api/pagination";
-import { recordPersonalDataRead, type Actor } from "@/lib/compliance/record-audit-event";
+import { type PersonalDataReader, recordPersonalDataRead } from "@/lib/compliance/record-audit-event";
 import { maskEmail } from "@/lib/customers/customer-dto";
 import { db } from "@/lib/db/client";
 import { openEmailContent } from "@/lib/notifications/email-content";
@@ -12,14 +12,8 @@ import { toEmailMessageDto, type EmailMessageDto } from "./send-receipt-email";
 
 export type EmailMessageDetailDto = EmailMessageDto & { from: string | null; text: string | null; html: string | null };
 
-export async function listEmails(input: {
-  merchantId: string;
-  actor: Actor;
-  query: TListQuery;
-  /** Viewers: recipients masked, bodies neither opened nor shown. */
-  masked?: boolean;
-  via?: string;
-}): Promise<ListResponse<EmailMessageDetailDto>> {
+/** Viewers (`masked`): recipients masked, bodies neither opened nor shown. */
+export async function listEmails(input: PersonalDataReader & { query: TListQuery }): Promise<ListResponse<EmailMessageDetailDto>> {
   const { merchantId, query } = input;
   const masked = input.masked ?? false;
   const page = idPage(query);

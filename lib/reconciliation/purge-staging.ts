@@ -3,16 +3,9 @@
 // its totals and counts, and every discrepancy carries its own copy of both sides' records (psp_record,
 // settle_record), so the API, the CSV export and the dashboard never read the staging table. Runs still in
 // progress (pending … matched) keep their rows whatever their age: a resumed run matches them.
-// Rows go in small batches, each its own statement (short transactions, no long lock, vacuum keeps up).
-import type pg from "pg";
-import { sqlPool } from "@/lib/db/client";
+// Batched as lib/db/purge-pass.ts describes.
+import { type PurgePassOptions, startPurgePass } from "@/lib/db/purge-pass";
 import { getEnv } from "@/lib/env";
-
-const DAY_MS = 86_400_000;
-/** Rows per DELETE. */
-export const PURGE_BATCH_ROWS = 5_000;
-/** One pass stops after this long; the next scheduled pass continues. */
-const PURGE_PASS_MS = 5 * 60_000;
 
 export type PurgeStagingResult = { runs: number; rows: number; done: boolean };
 
@@ -20,17 +13,9 @@ export type PurgeStagingResult = { runs: number; rows: number; done: boolean };
  * Deletes the staged rows of runs finished before `now - retentionDays`, oldest run first. `done` is
  * false when the pass ran out of time (or `maxBatches`) with rows left.
  */
-export async function purgeStagingRows(
-  options: { now?: Date; retentionDays?: number; batchRows?: number; maxBatches?: number; passMs?: number; client?: pg.Pool } = {},
-): Promise<PurgeStagingResult> {
-  const pool = options.client ?? sqlPool();
-  const retentionDays = options.retentionDays ?? getEnv().RECONCILIATION_STAGING_RETENTION_DAYS;
-  const cutoff = new Date((options.now ?? new Date()).getTime() - retentionDays * DAY_MS);
-  const batchRows = options.batchRows ?? PURGE_BATCH_ROWS;
-  const maxBatches = options.maxBatches ?? Number.POSITIVE_INFINITY;
-  const deadline = performance.now() + (options.passMs ?? PURGE_PASS_MS);
+export async function purgeStagingRows(options: PurgePassOptions = {}): Promise<PurgeStagingResult> {
+  const { pool, cutoff, batchRows, mayRunBatch } = startPurgePass(options, () => getEnv().RECONCILIATION_STAGING_RETENTION_DAYS);
   let rows = 0;
-  let batches = 0;
   const runsTouched = new Set<string>();
   for (;;) {
     // Finished runs past retention that still have staged rows (the EXISTS probe is one index lookup).
@@ -45,7 +30,7 @@ export async function purgeStagingRows(
     for (const run of runs) {
       runsTouched.add(run.id);
       for (;;) {
-        if (batches >= maxBatches || performance.now() > deadline) return { runs: runsTouched.size, rows, done: false };
+        if (!mayRunBatch()) return { runs: runsTouched.size, rows, done: false };
         // The state is re-checked in the statement: a run re-opened meanwhile keeps its rows.
         const result = await pool.query(
           `DELETE FROM reconciliation_psp_records WHERE id IN (
@@ -54,7 +39,6 @@ export async function purgeStagingRows(
              LIMIT $2)`,
           [run.id, batchRows],
         );
-        batches++;
         rows += result.rowCount ?? 0;
         if ((result.rowCount ?? 0) < batchRows) break;
       }
