@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { SandboxControl } from "@/lib/psp/sandbox/control";
-import { runLoad, summarize, type LatencySummary, type LoadResult } from "./lib/load";
+import { round, runLoad, summarize, type LatencySummary, type LoadResult } from "./lib/load";
 import type { Stack } from "./lib/stack";
 
 export type ApiBenchContext = {
@@ -62,6 +62,49 @@ export function paymentRequest(secret: string) {
       body: JSON.stringify({ amount: 500 + Math.floor(Math.random() * 20_000), currency: "USD", payment_method: "pm_card_visa" }),
     }),
   };
+}
+
+/** What is still owed after a load run: the sandbox's webhook deliveries and our own queues. */
+type Backlog = { pspDeliveries: number; pspEvents: number; merchantDeliveries: number; emails: number };
+
+/**
+ * Waits until the work a previous run left behind is done (the sandbox's webhook deliveries, stored PSP
+ * events, merchant webhook deliveries and receipt emails), so a measurement at a set load measures that
+ * load and not the drain of an overload before it. Events deferred behind an in-flight create are due
+ * again 5 s later, so "done" is the backlog at zero twice, 2 s apart. Gives up after maxWaitS and says so.
+ */
+export async function waitForQuiet(context: ApiBenchContext, maxWaitS = 180): Promise<{ waitedS: number; quiet: boolean; backlog: Backlog }> {
+  const control = new SandboxControl(context.stack.pspUrl);
+  const client = new pg.Client({ connectionString: context.stack.databaseUrl });
+  await client.connect();
+  const started = performance.now();
+  const read = async (): Promise<Backlog> => {
+    const state = (await control.state()) as { pending_deliveries?: number };
+    const { rows } = await client.query<{ psp: number; deliveries: number; emails: number }>(
+      `SELECT (SELECT count(*) FROM psp_events WHERE status IN ('pending', 'processing', 'failed'))::int AS psp,
+              (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending')::int AS deliveries,
+              (SELECT count(*) FROM email_messages WHERE status IN ('queued', 'sending'))::int AS emails`,
+    );
+    return { pspDeliveries: state.pending_deliveries ?? 0, pspEvents: rows[0]!.psp, merchantDeliveries: rows[0]!.deliveries, emails: rows[0]!.emails };
+  };
+  const empty = (backlog: Backlog) => Object.values(backlog).every((count) => count === 0);
+  try {
+    let backlog = await read();
+    let quietSince: number | null = null;
+    while (performance.now() - started < maxWaitS * 1000) {
+      if (empty(backlog)) {
+        quietSince ??= performance.now();
+        if (performance.now() - quietSince >= 2_000) break;
+      } else quietSince = null;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      backlog = await read();
+    }
+    const result = { waitedS: round((performance.now() - started) / 1000, 1), quiet: empty(backlog), backlog };
+    context.log(`backlog after the run: ${result.quiet ? "drained" : "NOT drained"} in ${result.waitedS} s ${JSON.stringify(backlog)}`);
+    return result;
+  } finally {
+    await client.end();
+  }
 }
 
 export async function benchPaymentsApi(context: ApiBenchContext, options: { overallRate?: number; name?: string; durationS?: number; windowS?: number } = {}): Promise<LoadResult> {

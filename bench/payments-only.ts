@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, renameSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { benchPaymentsApi, benchTrivialRoute, measurePaymentBreakdown, type ApiBenchContext } from "./api";
+import { benchPaymentsApi, benchTrivialRoute, measurePaymentBreakdown, waitForQuiet, type ApiBenchContext } from "./api";
 import { round } from "./lib/load";
 import { root, startStack, writeJson } from "./lib/stack";
 
@@ -67,6 +67,7 @@ try {
     log(`statements: ${JSON.stringify(report.statementTotals)}`);
   }
   const rate60 = Math.max(1, Math.round(paymentsMax.perSecond * 0.6));
+  report.quietBefore60 = await waitForQuiet(context);
   const payments60 = await benchPaymentsApi(context, { overallRate: rate60, name: "payments API at 60% of max" });
   log(`payments at ${rate60}/s: p50 ${payments60.p50Ms} p99 ${payments60.p99Ms} ms`);
   const breakdown = await measurePaymentBreakdown(context, samples);

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { benchPaymentsApi, benchTransfersApi, benchTrivialRoute, measurePaymentBreakdown, type ApiBenchContext, type PaymentBreakdown } from "./api";
+import { benchPaymentsApi, benchTransfersApi, benchTrivialRoute, measurePaymentBreakdown, waitForQuiet, type ApiBenchContext, type PaymentBreakdown } from "./api";
 import { round, sampleRss, type LoadResult } from "./lib/load";
 import { runPgbench, type PgbenchResult } from "./lib/references";
 import { root, startStack, writeJson, type Stack } from "./lib/stack";
@@ -138,7 +138,8 @@ export async function runBench(options: BenchOptions) {
     report.payments = paymentsMax;
     log(`  ${paymentsMax.perSecond} req/s p99 ${paymentsMax.p99Ms} ms`);
     const rate60 = Math.max(1, Math.round(paymentsMax.perSecond * 0.6));
-    log(`payments API at 60% of max (${rate60} req/s)`);
+    log(`payments API at 60% of max (${rate60} req/s), open loop, after the full-speed run's backlog has drained`);
+    report.quietBefore60 = await waitForQuiet(context);
     report.payments60 = await benchPaymentsApi(context, { overallRate: rate60, name: "payments API at 60% of max" });
     log(`  p99 ${report.payments60.p99Ms} ms`);
     save();
@@ -158,6 +159,7 @@ export async function runBench(options: BenchOptions) {
 
     const sustainedRate = Math.max(1, Math.round(paymentsMax.perSecond * 0.7));
     log(`sustained: payments API at ${sustainedRate} req/s (70% of max) for ${options.sustainedMinutes} min`);
+    report.quietBeforeSustained = await waitForQuiet(context);
     report.machineDuring = machine();
     report.sustained = await runSustained(context, { minutes: options.sustainedMinutes, rate: sustainedRate });
     writeFileSync(path.join(options.outDir, "sustained.svg"), renderSustainedSvg(report.sustained.windows, `Payments API, ${sustainedRate} req/s target for ${options.sustainedMinutes} min (10 s windows)`));

@@ -1,5 +1,7 @@
 // Load generation for the bench: autocannon with our own latency capture (every response time, so p95
 // and 10-second windows come out exact), status counts, and RSS sampling of the app's process tree.
+// A fixed request rate (overallRate) is driven open-loop by our own generator instead (see runOpenLoop).
+import http from "node:http";
 import autocannon from "autocannon";
 import { processTreeRssKiB } from "./stack";
 
@@ -69,7 +71,7 @@ export type LoadOptions = {
   makeRequest?: () => { body?: string; headers?: Record<string, string> };
   connections: number;
   durationS: number;
-  /** Requests per second over all connections (open-loop-ish); absent = as fast as it goes. */
+  /** Requests per second, open-loop and evenly spaced (runOpenLoop); absent = as fast as `connections` allow. */
   overallRate?: number;
   rssPid?: number;
   windowS?: number;
@@ -77,6 +79,7 @@ export type LoadOptions = {
 };
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  if (options.overallRate) return runOpenLoop({ ...options, overallRate: options.overallRate });
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   const windowMs = (options.windowS ?? 0) * 1000;
@@ -155,5 +158,107 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           return { startS: (index * windowMs) / 1000, ok: window.ok, errors: window.errors, perSecond: round(window.ok / (windowMs / 1000), 1), p50Ms: summary.p50Ms, p99Ms: summary.p99Ms };
         })
       : undefined,
+  };
+}
+
+/** Collects per-response outcomes into a LoadResult: overall latencies, statuses and the time windows. */
+class Tally {
+  readonly latencies: number[] = [];
+  readonly statuses: Record<string, number> = {};
+  private readonly windows: { ok: number; errors: number; latencies: number[] }[] = [];
+  ok = 0;
+  errors = 0;
+  constructor(private readonly windowMs: number) {}
+
+  add(status: number | string, latencyMs: number, atMs: number): void {
+    this.statuses[status] = (this.statuses[status] ?? 0) + 1;
+    const good = typeof status === "number" && status >= 200 && status < 300;
+    if (good) {
+      this.ok++;
+      this.latencies.push(latencyMs);
+    } else this.errors++;
+    if (!this.windowMs) return;
+    const index = Math.floor(atMs / this.windowMs);
+    while (this.windows.length <= index) this.windows.push({ ok: 0, errors: 0, latencies: [] });
+    const window = this.windows[index]!;
+    if (good) {
+      window.ok++;
+      window.latencies.push(latencyMs);
+    } else window.errors++;
+  }
+
+  windowStats(): WindowStat[] | undefined {
+    if (!this.windowMs) return undefined;
+    return this.windows.map((window, index) => {
+      const summary = summarize(window.latencies);
+      return { startS: (index * this.windowMs) / 1000, ok: window.ok, errors: window.errors, perSecond: round(window.ok / (this.windowMs / 1000), 1), p50Ms: summary.p50Ms, p99Ms: summary.p99Ms };
+    });
+  }
+}
+
+/**
+ * A fixed request rate, open-loop: request i is due at start + i / rate whatever the earlier ones are
+ * doing (each on a keep-alive connection of its own while the others are busy), and its latency runs from
+ * when it was due, not from when it was sent, so a stalled server or a late generator shows up in the
+ * percentiles instead of thinning the load (the coordinated-omission correction of wrk2). autocannon's own
+ * overallRate starts every connection's quota at the same tick each second: a burst of `rate` requests at
+ * once, then silence, which measures a queue of `rate` requests, not a server at that load.
+ */
+export async function runOpenLoop(options: LoadOptions & { overallRate: number }): Promise<LoadResult> {
+  const tally = new Tally((options.windowS ?? 0) * 1000);
+  const rss = sampleRss(options.rssPid);
+  const url = new URL(options.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  const timeoutMs = (options.timeoutS ?? 30) * 1000;
+  const intervalMs = 1000 / options.overallRate;
+  const total = Math.round(options.overallRate * options.durationS);
+  const started = performance.now();
+  let maxLateMs = 0;
+  let open = 0;
+  let peakOpen = 0;
+  const send = (dueMs: number) =>
+    new Promise<void>((resolve) => {
+      const made = options.makeRequest?.() ?? {};
+      peakOpen = Math.max(peakOpen, ++open);
+      const finish = (status: number | string) => {
+        open--;
+        tally.add(status, performance.now() - dueMs, dueMs - started);
+        resolve();
+      };
+      const request = http.request(url, { method: options.method ?? "GET", agent, headers: { ...options.headers, ...made.headers }, timeout: timeoutMs }, (response) => {
+        response.on("data", () => {});
+        response.on("end", () => finish(response.statusCode ?? 0));
+        response.on("error", () => finish("socket_error"));
+      });
+      request.on("timeout", () => request.destroy(new Error("timeout")));
+      request.on("error", (error) => finish(error.message === "timeout" ? "timeout" : "socket_error"));
+      request.end(made.body);
+    });
+  const inFlight: Promise<void>[] = [];
+  for (let index = 0; index < total; index++) {
+    const dueMs = started + index * intervalMs;
+    const waitMs = dueMs - performance.now();
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    maxLateMs = Math.max(maxLateMs, performance.now() - dueMs);
+    inFlight.push(send(dueMs));
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  const peakRssMiB = rss.stop();
+  const durationS = total / options.overallRate;
+  if (maxLateMs > 50) tally.statuses.generator_late_max_ms = Math.round(maxLateMs);
+  return {
+    name: options.name,
+    /** For an open loop: the most requests that were in flight at once (each on its own connection). */
+    connections: peakOpen,
+    durationS: round(durationS, 1),
+    targetRate: options.overallRate,
+    perSecond: round(tally.ok / durationS, 1),
+    ok: tally.ok,
+    errors: tally.errors,
+    statuses: tally.statuses,
+    peakRssMiB,
+    ...summarize(tally.latencies),
+    windows: tally.windowStats(),
   };
 }
