@@ -7,37 +7,31 @@ import { logger } from "@/lib/log/logger";
 import { PSP_EVENT_HANDLERS } from "./handlers";
 
 export const PSP_EVENT_ATTEMPTS_MAX = 10;
-const LEASE_SECONDS = 120;
+/** How long a processing claim holds; a claim older than this (a crashed process) is taken again. */
+export const PSP_EVENT_LEASE_SECONDS = 120;
 const BATCH_MAX = 100;
 const BACKOFF_BASE_SECONDS = 5;
 const BACKOFF_CAP_SECONDS = 3600;
 /** A deferred event (its payment's create call still in flight) is due again after this long. */
 const DEFER_SECONDS = 5;
 
-type Claimed = { id: string; type: string; payload: Stripe.Event; attempts: number };
+/** An event this process holds the processing claim of (claimed here, or stored already claimed at intake). */
+export type ClaimedPspEvent = { id: string; type: string; payload: Stripe.Event; attempts: number };
+type Claimed = ClaimedPspEvent;
 
 const DUE = `((status in ('pending', 'failed') and next_attempt_at <= now()) or (status = 'processing' and locked_until < now()))`;
-const CLAIM_SET = `status = 'processing', attempts = attempts + 1, locked_until = now() + make_interval(secs => ${LEASE_SECONDS})`;
+const CLAIM_SET = `status = 'processing', attempts = attempts + 1, locked_until = now() + make_interval(secs => ${PSP_EVENT_LEASE_SECONDS})`;
 
 // Named prepared statements on the pg pool (this runs for every webhook; a Prisma query's client-side cost
-// was a large part of it). The one-event claim is its own statement: a generic plan of "id = $1 or $1 is
-// null" could not use the primary key.
-async function claim(limit: number, onlyId?: string): Promise<Claimed[]> {
-  const { rows } = onlyId
-    ? await sqlPool().query<Claimed>({
-        name: "psp_events_claim_one_v1",
-        text: `update psp_events set ${CLAIM_SET}
-               where id = (select id from psp_events where id = $1 and ${DUE} for update skip locked)
-               returning id, type, payload, attempts`,
-        values: [onlyId],
-      })
-    : await sqlPool().query<Claimed>({
-        name: "psp_events_claim_v1",
-        text: `update psp_events set ${CLAIM_SET}
-               where id in (select id from psp_events where ${DUE} order by psp_created_at, received_at limit $1 for update skip locked)
-               returning id, type, payload, attempts`,
-        values: [limit],
-      });
+// was a large part of it).
+async function claim(limit: number): Promise<Claimed[]> {
+  const { rows } = await sqlPool().query<Claimed>({
+    name: "psp_events_claim_v1",
+    text: `update psp_events set ${CLAIM_SET}
+           where id in (select id from psp_events where ${DUE} order by psp_created_at, received_at limit $1 for update skip locked)
+           returning id, type, payload, attempts`,
+    values: [limit],
+  });
   return rows;
 }
 
@@ -96,7 +90,7 @@ export async function processPspEvents(options: { maxEvents?: number } = {}): Pr
   return handled;
 }
 
-/** Processes one event now (called right after intake); a no-op if someone else has it. */
-export async function processPspEvent(eventId: string): Promise<void> {
-  for (const row of await claim(1, eventId)) await run(row);
+/** Processes an event whose claim the caller already holds (intake stored it claimed: receivePspWebhook). */
+export async function processClaimedPspEvent(row: ClaimedPspEvent): Promise<void> {
+  await run(row);
 }

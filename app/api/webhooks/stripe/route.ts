@@ -2,7 +2,7 @@
 import { AppError, errorBody } from "@/lib/api/errors";
 import { newRequestId } from "@/lib/api/with-api";
 import { logger } from "@/lib/log/logger";
-import { processPspEvent } from "@/lib/webhooks/psp/process-psp-events";
+import { processClaimedPspEvent } from "@/lib/webhooks/psp/process-psp-events";
 import { receivePspWebhook } from "@/lib/webhooks/psp/receive-psp-webhook";
 
 const BODY_LIMIT_BYTES = 1_000_000;
@@ -19,14 +19,24 @@ export async function POST(request: Request): Promise<Response> {
   try {
     const raw = await request.text();
     if (raw.length > BODY_LIMIT_BYTES) throw new AppError("body_too_large", "Webhook body too large.");
-    const received = await receivePspWebhook(raw, request.headers.get("stripe-signature"));
-    // Answer now; process in the background (the scheduled job picks up anything this does not finish).
-    if (!received.duplicate && inlineProcessing < INLINE_PROCESSING_MAX) {
-      inlineProcessing++;
-      void processPspEvent(received.eventId)
-        .catch((error) => logger.warn({ err: error, eventId: received.eventId }, "inline PSP event processing failed"))
-        .finally(() => inlineProcessing--);
+    // A free inline slot is taken before the insert, so the event is stored already claimed by this process.
+    const inline = inlineProcessing < INLINE_PROCESSING_MAX;
+    if (inline) inlineProcessing++;
+    let received;
+    try {
+      received = await receivePspWebhook(raw, request.headers.get("stripe-signature"), { claim: inline });
+    } catch (error) {
+      if (inline) inlineProcessing--;
+      throw error;
     }
+    // Answer now; process in the background (the scheduled job picks up anything this does not finish,
+    // the claim's lease included).
+    const claimed = received.claimed;
+    if (claimed) {
+      void processClaimedPspEvent(claimed)
+        .catch((error) => logger.warn({ err: error, eventId: claimed.id }, "inline PSP event processing failed"))
+        .finally(() => inlineProcessing--);
+    } else if (inline) inlineProcessing--;
     return new Response(JSON.stringify({ received: true, duplicate: received.duplicate }), { status: 200, headers });
   } catch (error) {
     const appError = error instanceof AppError ? error : new AppError("internal_error", "Webhook intake failed.");
