@@ -11,7 +11,7 @@ import type pg from "pg";
 import type { Db, Tx } from "@/lib/db/client";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 export type Actor =
   | { type: "user"; id: string; ip?: string | null; userAgent?: string | null; requestId?: string | null }
@@ -47,15 +47,26 @@ function columns(input: AuditEventInput) {
   ] as const;
 }
 
-export async function recordAuditEvent(input: AuditEventInput, client: Tx | Db = db()): Promise<void> {
+/**
+ * The audit row's insert as the two parts of one statement: the `horizon_lock` CTE (the shared lock, taken
+ * before the row and its seq are produced) and the INSERT that reads from it. recordAuditEvent runs them
+ * alone; a caller writing other rows in the same statement (transitionPayment) puts its own CTEs between.
+ */
+export function auditInsertSql(input: AuditEventInput): { horizonLock: Prisma.Sql; insert: Prisma.Sql } {
   const [id, merchantId, actorType, actorId, action, targetType, targetId, ip, userAgent, requestId, data] = columns(input);
-  // One statement, so outside a transaction the lock and the insert still share the implicit one. The
-  // lock is taken in the CTE, before the row (and its seq) is produced.
-  await client.$executeRaw`
-    with horizon_lock as (select pg_advisory_xact_lock_shared(${AUDIT_INSERT_LOCK}::bigint))
-    insert into audit_events (id, merchant_id, actor_type, actor_id, action, target_type, target_id, ip, user_agent, request_id, data)
-    select ${id}, ${merchantId}, ${actorType}, ${actorId}, ${action}, ${targetType}, ${targetId}, ${ip}, ${userAgent}, ${requestId}, ${data}::jsonb
-    from horizon_lock`;
+  return {
+    horizonLock: Prisma.sql`horizon_lock as (select pg_advisory_xact_lock_shared(${AUDIT_INSERT_LOCK}::bigint))`,
+    insert: Prisma.sql`
+      insert into audit_events (id, merchant_id, actor_type, actor_id, action, target_type, target_id, ip, user_agent, request_id, data)
+      select ${id}, ${merchantId}, ${actorType}, ${actorId}, ${action}, ${targetType}, ${targetId}, ${ip}, ${userAgent}, ${requestId}, ${data}::jsonb
+      from horizon_lock`,
+  };
+}
+
+export async function recordAuditEvent(input: AuditEventInput, client: Tx | Db = db()): Promise<void> {
+  const { horizonLock, insert } = auditInsertSql(input);
+  // One statement, so outside a transaction the lock and the insert still share the implicit one.
+  await client.$executeRaw`with ${horizonLock} ${insert}`;
 }
 
 /** The same, for code that works on a raw pg client (ledger-style SQL). */

@@ -3,10 +3,10 @@
 // change they report, and the delivery job sends them afterwards, at least once.
 import { assert } from "@/lib/api/errors";
 import type { Tx } from "@/lib/db/client";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { newId } from "@/lib/ids";
 import { DELIVERY_HORIZON_MS } from "./delivery-schedule";
-import { toEventJsonValue } from "./event-json";
+import { toEventJsonText } from "./event-json";
 
 export type EnqueueMerchantEventInput = {
   merchantId: string;
@@ -53,30 +53,34 @@ export function forgetSubscribableEndpoints(tx: Tx, merchantId: string): void {
   endpointsByTx.get(tx)?.delete(merchantId);
 }
 
-export async function enqueueMerchantEvent(tx: Tx, input: EnqueueMerchantEventInput, now: Date = new Date()): Promise<{ eventId: string }> {
+/** An event's outbox rows, in the two steps enqueueMerchantEvent takes (see merchantEventOutbox). */
+export type MerchantEventOutbox = {
+  eventId: string;
+  /** The merchant_events INSERT: a statement of its own, or a CTE in a statement of the caller's. */
+  insert: Prisma.Sql;
+  /** After the insert, in the same transaction: one pending delivery per subscribed endpoint. */
+  deliver(tx: Tx): Promise<void>;
+};
+
+/**
+ * An event's outbox rows without writing them: `insert` first (alone, or inside a statement that writes
+ * the change's other rows, as transitionPayment does), then `deliver`, both in the transaction of the change.
+ */
+export function merchantEventOutbox(input: EnqueueMerchantEventInput, now: Date = new Date()): MerchantEventOutbox {
   assert(EVENT_TYPE.test(input.type), `event type must look like "payment.captured", got ${JSON.stringify(input.type)}`);
   assert(Number.isInteger(input.objectVersion) && input.objectVersion >= 1, "objectVersion must be a positive integer");
   assert(input.merchantId.length > 0 && input.objectId.length > 0, "merchantId and objectId are required");
 
   const eventId = newId("event", now.getTime());
-  await tx.merchantEvent.create({
-    data: {
-      id: eventId,
-      merchantId: input.merchantId,
-      type: input.type,
-      objectType: input.objectType,
-      objectId: input.objectId,
-      objectVersion: input.objectVersion,
-      payload: toEventJsonValue(input.payload) as Prisma.InputJsonValue,
-      createdAt: now,
-    },
-    select: { id: true },
-  });
-
-  const endpoints = (await subscribableEndpoints(tx, input.merchantId)).filter(
-    (endpoint) => endpoint.enabledEvents.includes("*") || endpoint.enabledEvents.includes(input.type),
-  );
-  if (endpoints.length > 0) {
+  const insert = Prisma.sql`
+    insert into merchant_events (id, merchant_id, type, object_type, object_id, object_version, payload, created_at)
+    values (${eventId}, ${input.merchantId}, ${input.type}, ${input.objectType}, ${input.objectId}, ${input.objectVersion},
+            ${toEventJsonText(input.payload)}::jsonb, ${now.toISOString()}::timestamptz)`;
+  const deliver = async (tx: Tx) => {
+    const endpoints = (await subscribableEndpoints(tx, input.merchantId)).filter(
+      (endpoint) => endpoint.enabledEvents.includes("*") || endpoint.enabledEvents.includes(input.type),
+    );
+    if (endpoints.length === 0) return;
     await tx.webhookDelivery.createMany({
       data: endpoints.map((endpoint) => ({
         id: newId("webhookDelivery", now.getTime()),
@@ -89,6 +93,13 @@ export async function enqueueMerchantEvent(tx: Tx, input: EnqueueMerchantEventIn
         createdAt: now,
       })),
     });
-  }
-  return { eventId };
+  };
+  return { eventId, insert, deliver };
+}
+
+export async function enqueueMerchantEvent(tx: Tx, input: EnqueueMerchantEventInput, now: Date = new Date()): Promise<{ eventId: string }> {
+  const outbox = merchantEventOutbox(input, now);
+  await tx.$executeRaw(outbox.insert);
+  await outbox.deliver(tx);
+  return { eventId: outbox.eventId };
 }

@@ -1,15 +1,19 @@
 // Event payloads and the event object merchants receive (Stripe's shape plus object_version).
 
-/** A JSON value from an API object: bigint amounts become numbers (strings beyond 2^53), Dates ISO strings. */
-export function toEventJsonValue(payload: unknown): unknown {
-  const text = JSON.stringify(payload ?? null, (_key, value: unknown) =>
+/** The JSON text of an API object: bigint amounts become numbers (strings beyond 2^53), Dates ISO strings. */
+export function toEventJsonText(payload: unknown): string {
+  return JSON.stringify(payload ?? null, (_key, value: unknown) =>
     typeof value === "bigint"
       ? value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= -BigInt(Number.MAX_SAFE_INTEGER)
         ? Number(value)
         : value.toString()
       : value,
   );
-  return JSON.parse(text) as unknown;
+}
+
+/** The same as a JSON value (toEventJsonText parsed back). */
+export function toEventJsonValue(payload: unknown): unknown {
+  return JSON.parse(toEventJsonText(payload)) as unknown;
 }
 
 export type MerchantEventRow = {

@@ -1,7 +1,7 @@
 // The ONE place the payment lifecycle hands events to merchant webhooks (payment.*, refund.*, dispute.*),
 // always inside the transaction of the change it announces, so an event exists iff the change committed.
 import type { Tx } from "@/lib/db/client";
-import { enqueueMerchantEvent } from "@/lib/notifications/enqueue-merchant-event";
+import { enqueueMerchantEvent, merchantEventOutbox, type MerchantEventOutbox } from "@/lib/notifications/enqueue-merchant-event";
 
 export type MerchantEventInput = {
   merchantId: string;
@@ -15,4 +15,12 @@ export type MerchantEventInput = {
 
 export async function notifyMerchant(tx: Tx, event: MerchantEventInput): Promise<void> {
   await enqueueMerchantEvent(tx, event);
+}
+
+/**
+ * The same event as rows for the caller to write: its INSERT inside a statement of the caller's, then its
+ * deliveries (transitionPayment writes history, audit and event in one statement).
+ */
+export function merchantNotice(event: MerchantEventInput): MerchantEventOutbox {
+  return merchantEventOutbox(event);
 }

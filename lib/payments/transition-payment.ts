@@ -1,11 +1,11 @@
 // Moves a payment from one status to another: one conditional UPDATE guarded by the current status,
-// the state-history row and the audit row in the same transaction. An illegal or stale transition
+// then the state-history row, the audit row and the merchant event in one statement of the same transaction. An illegal or stale transition
 // changes nothing and raises invalid_state_transition; repeating a finished one returns the payment.
 import { AppError } from "@/lib/api/errors";
-import { recordAuditEvent, type Actor } from "@/lib/compliance/record-audit-event";
+import { auditInsertSql, type Actor } from "@/lib/compliance/record-audit-event";
 import type { Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { notifyMerchant } from "./notify-merchant";
+import { merchantNotice } from "./notify-merchant";
 import { toPaymentDto } from "./payment-dto";
 import { canTransition, type PaymentStatus, STATUS_TIMESTAMP, type TransitionCause } from "./state-machine";
 
@@ -69,31 +69,16 @@ export async function transitionPayment(tx: Tx, input: TransitionInput): Promise
     );
   }
   const payment: PaymentRow = changed;
-  await tx.paymentEvent.create({
-    data: {
-      paymentId: payment.id,
-      merchantId: payment.merchantId,
-      fromStatus,
-      toStatus: input.to,
-      version: payment.version,
-      reason: input.reason ?? null,
-      actorType: input.actor.type,
-      actorId: input.actor.id,
-      data: input.data,
-    },
-    select: { id: true },
+  // The change's three records in one statement: the state-history row, the audit row (after its shared
+  // horizon lock) and the merchant event; then the event's deliveries, if any endpoint subscribes.
+  const audit = auditInsertSql({
+    merchantId: payment.merchantId,
+    actor: input.actor,
+    action: eventType,
+    target: { type: "payment", id: payment.id },
+    data: { from: fromStatus, to: input.to, version: payment.version, ...(input.reason ? { reason: input.reason } : {}) },
   });
-  await recordAuditEvent(
-    {
-      merchantId: payment.merchantId,
-      actor: input.actor,
-      action: eventType,
-      target: { type: "payment", id: payment.id },
-      data: { from: fromStatus, to: input.to, version: payment.version, ...(input.reason ? { reason: input.reason } : {}) },
-    },
-    tx,
-  );
-  await notifyMerchant(tx, {
+  const outbox = merchantNotice({
     merchantId: payment.merchantId,
     type: eventType,
     objectType: "payment",
@@ -101,5 +86,16 @@ export async function transitionPayment(tx: Tx, input: TransitionInput): Promise
     objectVersion: payment.version,
     payload: toPaymentDto(payment) as unknown as Record<string, unknown>,
   });
+  await tx.$executeRaw`
+    with ${audit.horizonLock},
+    history as (
+      insert into payment_events (payment_id, merchant_id, from_status, to_status, version, reason, actor_type, actor_id, data)
+      values (${payment.id}, ${payment.merchantId}, cast(${fromStatus}::text as "PaymentStatus"), cast(${input.to}::text as "PaymentStatus"),
+              ${payment.version}, ${input.reason ?? null}, ${input.actor.type}, ${input.actor.id},
+              ${input.data === undefined ? null : JSON.stringify(input.data)}::jsonb)
+    ),
+    merchant_event as (${outbox.insert})
+    ${audit.insert}`;
+  await outbox.deliver(tx);
   return { payment, changed: true, from: fromStatus };
 }
