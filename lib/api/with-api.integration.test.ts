@@ -147,6 +147,39 @@ describe("idempotency", () => {
     });
   }
 
+  test("external: a claim left in progress (the process died mid-work) answers 409 while fresh, and a retry resumes it once stale", async () => {
+    let failNext = true;
+    const route = withApi(
+      { auth: "secret-key", scope: { resource: "payments", access: "write" }, body: ZNote, idempotency: "external" },
+      async ({ body, merchantId, actor }) => {
+        await recordAuditEvent({ merchantId, actor, action: "test.note", data: { text: body.text } });
+        if (failNext) {
+          failNext = false;
+          throw new Error("the process dies here"); // an unexpected error: not stored, the key stays in progress
+        }
+        return { object: "note", text: body.text };
+      },
+    );
+    const { merchantId, secret } = await makeMerchant();
+    const send = () => route(apiRequest("/api/v1/notes", { secret, body: { text: "resume" }, idempotencyKey: "left-behind" }));
+    expect((await send()).status).toBe(500);
+    const where = { merchantId, key: "left-behind" };
+    // What a crash leaves: the claim in progress and still locked (the transient-error path unlocked it).
+    await db().idempotencyKey.updateMany({ where, data: { lockedAt: new Date() } });
+    const fresh = await send();
+    expect(fresh.status).toBe(409);
+    expect((await fresh.json()).error.code).toBe("idempotency_key_in_use");
+    expect(await notesWritten(merchantId)).toBe(1);
+    await db().idempotencyKey.updateMany({ where, data: { lockedAt: new Date(Date.now() - 120_000) } });
+    const resumed = await send();
+    expect(resumed.status).toBe(200);
+    expect(resumed.headers.get("idempotent-replayed")).toBeNull();
+    expect(await notesWritten(merchantId)).toBe(2);
+    expect(await db().idempotencyKey.findFirstOrThrow({ where })).toMatchObject({ status: "completed", lockedAt: null, responseStatus: 200 });
+    expect((await send()).headers.get("idempotent-replayed")).toBe("true");
+    expect(await notesWritten(merchantId)).toBe(2);
+  });
+
   test("keys are scoped per merchant: another merchant's identical key is independent", async () => {
     const a = await makeMerchant("A");
     const b = await makeMerchant("B");

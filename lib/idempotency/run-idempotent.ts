@@ -3,7 +3,7 @@
 // same key while the first is running → 409. Validation failures never reach here, so are not stored.
 import { createHash } from "node:crypto";
 import { AppError, errorBody } from "@/lib/api/errors";
-import { db, type Tx } from "@/lib/db/client";
+import { db, sqlPool, type Tx } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { openResponseBody, sealResponseBody } from "./sealed-response";
 
@@ -158,15 +158,31 @@ export async function runIdempotentInStatement(
 }
 
 /**
- * For work that calls out (the PSP): the key is recorded as in progress and committed first, the work
- * runs (committing its own recovery points), then the response is stored. A crash in between leaves the
- * key in progress; a retry after STALE_LOCK_MS resumes it, and the work must be safe to run again.
+ * The common case of runIdempotentExternal in one statement: a key never seen is recorded as in progress
+ * under the key's advisory lock (the same protocol as every mode). Returns false when the key exists or the
+ * lock is held; claimExistingKey then decides in a transaction of its own, reading after it holds the lock
+ * (this statement's snapshot can be older than a claim committed just before it took the lock: the unique
+ * key with ON CONFLICT DO NOTHING keeps that race to one claim, and the loser goes the long way).
  */
-export async function runIdempotentExternal(
-  scope: IdempotencyScope,
-  work: () => Promise<StoredResponse>,
-): Promise<IdempotentOutcome> {
-  const claimed = await db().$transaction(async (tx) => {
+async function claimNewKey(scope: IdempotencyScope): Promise<boolean> {
+  const { rows } = await sqlPool().query<{ inserted: boolean }>({
+    name: "idempotency_claim_new_v1",
+    text: `with lock as (select pg_try_advisory_xact_lock($1::bigint) as locked),
+                inserted as (
+                  insert into idempotency_keys (merchant_id, endpoint, key, fingerprint, status, request_id, locked_at, expires_at)
+                  select $2, $3, $4, $5, 'in_progress', $6, now(), $7 from lock
+                  where lock.locked and not exists (select 1 from idempotency_keys where merchant_id = $2 and endpoint = $3 and key = $4)
+                  on conflict (merchant_id, endpoint, key) do nothing
+                  returning 1)
+           select exists (select 1 from inserted) as inserted`,
+    values: [lockId(scope).toString(), scope.merchantId, scope.endpoint, scope.key, scope.fingerprint, scope.requestId, expiresAt()],
+  });
+  return rows[0]?.inserted === true;
+}
+
+/** A key that exists (or is locked): replay, 422, 409, or resume a stale in-progress claim. */
+async function claimExistingKey(scope: IdempotencyScope): Promise<IdempotentOutcome | null> {
+  return db().$transaction(async (tx) => {
     if (!(await tryLock(tx, scope))) throw inUse();
     const existing = await findExisting(tx, scope);
     if (existing) {
@@ -185,6 +201,18 @@ export async function runIdempotentExternal(
     });
     return null;
   }, { timeout: 30_000, maxWait: 10_000 });
+}
+
+/**
+ * For work that calls out (the PSP): the key is recorded as in progress and committed first, the work
+ * runs (committing its own recovery points), then the response is stored. A crash in between leaves the
+ * key in progress; a retry after STALE_LOCK_MS resumes it, and the work must be safe to run again.
+ */
+export async function runIdempotentExternal(
+  scope: IdempotencyScope,
+  work: () => Promise<StoredResponse>,
+): Promise<IdempotentOutcome> {
+  const claimed = (await claimNewKey(scope)) ? null : await claimExistingKey(scope);
   if (claimed) return claimed;
 
   const where = { merchantId_endpoint_key: { merchantId: scope.merchantId, endpoint: scope.endpoint, key: scope.key } };
@@ -197,9 +225,11 @@ export async function runIdempotentExternal(
     await db().idempotencyKey.update({ where, data: { lockedAt: null } }).catch(() => {});
     throw error;
   }
-  await db().idempotencyKey.update({
-    where,
-    data: { status: "completed", responseStatus: response.status, responseBody: sealResponseBody(response.body, aad(scope)), completedAt: new Date(), lockedAt: null },
+  await sqlPool().query({
+    name: "idempotency_complete_v1",
+    text: `update idempotency_keys set status = 'completed', response_status = $4, response_body = $5, completed_at = now(), locked_at = null
+           where merchant_id = $1 and endpoint = $2 and key = $3`,
+    values: [scope.merchantId, scope.endpoint, scope.key, response.status, sealResponseBody(response.body, aad(scope))],
   });
   return { ...response, replayed: false };
 }
