@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Store, type Meta } from "./store";
+import { Store, type Delivery, type Meta } from "./store";
 
 const meta = (): Meta => ({ seq: 0, clockMode: "real", clockOffsetMs: 0, clockFrozenMs: 0, nextPayoutRunAt: null, bankAccountId: "ba_test" });
 const dir = mkdtempSync(path.join(tmpdir(), "settle-store-"));
@@ -74,6 +74,43 @@ describe("sandbox store journal", () => {
       await reopened.close();
     } finally {
       rmSync(dir2, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("sandbox store: the pending-delivery index the dispatcher scans", () => {
+  it("holds exactly the pending deliveries through status changes, pruning, a reload and a reset", async () => {
+    const indexDir = mkdtempSync(path.join(tmpdir(), "settle-store-index-"));
+    try {
+      const store = new Store(indexDir, meta);
+      const delivery = (i: number, status: Delivery["status"]): Delivery => ({
+        id: `whdel_${i.toString(36)}`, eventId: `evt_${i.toString(36)}`, eventType: "payment_intent.succeeded", target: "config_0", url: "http://127.0.0.1:9/x",
+        secret: "whsec_x", endpointId: null, status, nextAt: i, attempts: [], created: i,
+      });
+      const pendingByScan = () => [...store.deliveries.values()].filter((d) => d.status === "pending").map((d) => d.id).sort();
+      // More than twice the retained number, so pruning runs; every third one stays pending.
+      for (let i = 0; i < 10_500; i++) store.putDelivery(delivery(i, i % 3 === 0 ? "pending" : "delivered"));
+      const held = delivery(20_000, "held");
+      store.putDelivery(held);
+      expect([...store.pendingDeliveries].sort()).toEqual(pendingByScan());
+      expect(store.pendingDeliveries.size).toBe(3_500);
+      // Changed in place and put again, as the dispatcher does.
+      const first = store.deliveries.get("whdel_0")!;
+      first.status = "delivered";
+      store.putDelivery(first);
+      held.status = "pending";
+      store.putDelivery(held);
+      expect(store.pendingDeliveries.has("whdel_0")).toBe(false);
+      expect(store.pendingDeliveries.has(held.id)).toBe(true);
+      expect([...store.pendingDeliveries].sort()).toEqual(pendingByScan());
+      await store.close();
+      const reopened = new Store(indexDir, meta);
+      expect([...reopened.pendingDeliveries].sort()).toEqual([...store.pendingDeliveries].sort());
+      reopened.reset(meta);
+      expect(reopened.pendingDeliveries.size).toBe(0);
+      await reopened.close();
+    } finally {
+      rmSync(indexDir, { recursive: true, force: true });
     }
   });
 });

@@ -80,6 +80,11 @@ export class Store {
   idempotency = new Map<string, IdempotencyEntry>();
   jobs = new Map<string, Job>();
   deliveries = new Map<string, Delivery>();
+  /**
+   * Ids of the deliveries waiting for an attempt (status "pending"), in insertion order: what the dispatcher
+   * scans on every pump, instead of every retained delivery (up to 2 × DELIVERY_RETAIN).
+   */
+  readonly pendingDeliveries = new Set<string>();
   meta: Meta;
 
   private dirty = new Map<string, [Kind, string]>();
@@ -171,8 +176,14 @@ export class Store {
 
   putDelivery(delivery: Delivery): void {
     this.deliveries.set(delivery.id, delivery);
+    this.indexDelivery(delivery.id, delivery);
     this.mark("d", delivery.id);
     if (this.deliveries.size > DELIVERY_RETAIN * 2) this.pruneDeliveries();
+  }
+
+  private indexDelivery(id: string, delivery: Delivery | undefined): void {
+    if (delivery?.status === "pending") this.pendingDeliveries.add(id);
+    else this.pendingDeliveries.delete(id);
   }
 
   touchMeta(): void {
@@ -186,6 +197,7 @@ export class Store {
     this.idempotency.clear();
     this.jobs.clear();
     this.deliveries.clear();
+    this.pendingDeliveries.clear();
     const seq = this.meta.seq;
     this.meta = { ...initialMeta(), seq };
     this.dirty.clear();
@@ -203,6 +215,7 @@ export class Store {
       if (excess <= 0) break;
       if (delivery.status === "delivered" || delivery.status === "failed") {
         this.deliveries.delete(id);
+        this.pendingDeliveries.delete(id);
         this.mark("d", id);
         excess--;
       }
@@ -363,6 +376,7 @@ export class Store {
         case "d":
           if (entry.v) this.deliveries.set(entry.id, entry.v);
           else this.deliveries.delete(entry.id);
+          this.indexDelivery(entry.id, entry.v ?? undefined);
           break;
         case "m":
           this.meta = { ...initialMeta(), ...entry.v };

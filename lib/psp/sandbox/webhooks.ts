@@ -134,7 +134,13 @@ export class WebhookDispatcher {
   pump(): void {
     if (this.closed) return;
     const now = this.clock.nowMs();
-    const due = [...this.store.deliveries.values()].filter((d) => d.status === "pending" && d.nextAt <= now && !this.inFlight.has(d.id)).sort((a, b) => a.nextAt - b.nextAt);
+    const due: Delivery[] = [];
+    for (const id of this.store.pendingDeliveries) {
+      const delivery = this.store.deliveries.get(id);
+      if (delivery?.status !== "pending") continue; // changed in place; its putDelivery will drop it from the index
+      if (delivery.nextAt <= now && !this.inFlight.has(id)) due.push(delivery);
+    }
+    due.sort((a, b) => a.nextAt - b.nextAt);
     for (const delivery of due) {
       const active = this.activePerTarget.get(delivery.target) ?? 0;
       if (active >= CONCURRENCY_PER_TARGET) continue;
