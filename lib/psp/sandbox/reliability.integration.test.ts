@@ -1,6 +1,8 @@
 // Idempotency, SDK retries against injected faults, webhook delivery faults and persistence across restarts.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -203,6 +205,45 @@ describe("persistence", () => {
       await third.close();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("webhook delivery concurrency", () => {
+  it("delivers different payments' events side by side, each payment's events one at a time in causal order", async () => {
+    // A slow receiver (60 ms per answer) that records arrival order and how many requests it held at once.
+    const arrivals: { type: string; pi: string }[] = [];
+    let open = 0;
+    let mostOpen = 0;
+    const server = http.createServer((req, res) => {
+      open++;
+      mostOpen = Math.max(mostOpen, open);
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        const event = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Stripe.Event;
+        const object = event.data.object as { id: string; payment_intent?: string };
+        arrivals.push({ type: event.type, pi: object.payment_intent ?? object.id });
+        setTimeout(() => {
+          open--;
+          res.writeHead(200, { "Content-Type": "application/json" }).end('{"received":true}');
+        }, 60);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const slow = await startHarness({ webhookTargets: [{ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`, secret: WEBHOOK_SECRET }] });
+    try {
+      const intents = await Promise.all(Array.from({ length: 6 }, () => cardIntent(slow.stripe, "pm_card_visa")));
+      await slow.control.flushWebhooks();
+      for (const pi of intents) {
+        expect(arrivals.filter((arrival) => arrival.pi === pi.id).map((arrival) => arrival.type)).toEqual(["payment_intent.created", "charge.succeeded", "payment_intent.succeeded"]);
+      }
+      // One at a time would be 18 × 60 ms back to back, with never more than one open.
+      expect(mostOpen).toBeGreaterThan(1);
+    } finally {
+      await slow.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });

@@ -49,6 +49,12 @@ export interface Delivery {
   attempts: DeliveryAttempt[];
   created: number;
   duplicateOf?: string;
+  /**
+   * The object chain the event belongs to (its PaymentIntent, else its own object): a target gets one chain's
+   * deliveries one at a time, in order; different chains are delivered side by side. Absent on deliveries
+   * journaled before chains existed (each is then its own chain).
+   */
+  chain?: string;
 }
 
 export interface Meta {

@@ -27,12 +27,26 @@ export interface WebhookFaults {
 
 const DELIVERY_TIMEOUT_MS = 10_000;
 const RESPONSE_SNIPPET_MAX = 300;
-const CONCURRENCY_PER_TARGET = 1;
+/**
+ * Deliveries in flight to one target at once. Causal order is kept per object chain (chainOf): a chain's
+ * next delivery waits for the one before it, while other payments' events go out side by side, as Stripe
+ * delivers concurrently. One at a time per target made every target's webhook rate 1 / its response time.
+ */
+const CONCURRENCY_PER_TARGET = 8;
+
+/** The chain an event is ordered within: its PaymentIntent (charges, refunds, disputes carry one), else its own object. */
+function chainOf(event: StripeObject): string {
+  const object = (event.data as { object?: { id?: string; payment_intent?: string | { id: string } | null } } | undefined)?.object;
+  const pi = object?.payment_intent;
+  return (typeof pi === "string" ? pi : pi?.id) ?? object?.id ?? event.id;
+}
 
 export class WebhookDispatcher {
   private agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   private inFlight = new Map<string, Promise<void>>();
   private activePerTarget = new Map<string, number>();
+  /** target + chain of every delivery in flight. */
+  private activeChains = new Set<string>();
   private faults: WebhookFaults = {};
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -100,6 +114,7 @@ export class WebhookDispatcher {
         nextAt: this.clock.nowMs(),
         attempts: [],
         created: this.clock.now(),
+        chain: chainOf(event),
       };
       this.store.putDelivery(delivery);
       created.push(delivery);
@@ -144,9 +159,13 @@ export class WebhookDispatcher {
     for (const delivery of due) {
       const active = this.activePerTarget.get(delivery.target) ?? 0;
       if (active >= CONCURRENCY_PER_TARGET) continue;
+      const chain = `${delivery.target} ${delivery.chain ?? delivery.id}`;
+      if (this.activeChains.has(chain)) continue;
+      this.activeChains.add(chain);
       this.activePerTarget.set(delivery.target, active + 1);
       const promise = this.attempt(delivery).finally(() => {
         this.inFlight.delete(delivery.id);
+        this.activeChains.delete(chain);
         this.activePerTarget.set(delivery.target, (this.activePerTarget.get(delivery.target) ?? 1) - 1);
         if (!this.closed) setImmediate(() => this.pump());
       });
