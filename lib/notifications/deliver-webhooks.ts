@@ -10,6 +10,7 @@ import { toMerchantEventJson } from "./event-json";
 import { SIGNATURE_HEADER, signMerchantPayload } from "./sign-payload";
 import { decryptSigningSecret } from "./signing-secret";
 import { assertDeliverableHost, urlPolicyFromEnv, type UrlPolicy } from "./validate-endpoint-url";
+import { runPollingLoop } from "@/lib/jobs/polling-loop";
 
 export const REQUEST_TIMEOUT_MS = 10_000;
 /** A claimed delivery is not claimed again for this long (covers the request timeout with margin). */
@@ -65,15 +66,7 @@ export async function deliverDueWebhooks(options: DeliveryOptions & { batchSize?
  * every minute, so a new event goes out within about `idleMs`.
  */
 export async function runDeliveryLoop(options: DeliveryOptions & { budgetMs?: number; idleMs?: number } = {}): Promise<{ attempts: number }> {
-  const budgetMs = options.budgetMs ?? 55_000;
-  const idleMs = options.idleMs ?? 1_000;
-  const started = Date.now();
-  let attempts = 0;
-  while (Date.now() - started < budgetMs) {
-    const outcomes = await deliverDueWebhooks(options);
-    attempts += outcomes.length;
-    if (outcomes.length === 0) await new Promise((resolve) => setTimeout(resolve, Math.min(idleMs, Math.max(0, budgetMs - (Date.now() - started)))));
-  }
+  const attempts = await runPollingLoop({ budgetMs: options.budgetMs ?? 55_000, idleMs: options.idleMs ?? 1_000 }, async () => (await deliverDueWebhooks(options)).length);
   return { attempts };
 }
 

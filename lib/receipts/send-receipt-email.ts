@@ -14,6 +14,7 @@ import { openEmailContent, sealEmailContent } from "@/lib/notifications/email-co
 import { getEmailTransport, type EmailTransport } from "./email-transport";
 import { getReceiptByPaymentId } from "./get-receipt";
 import { renderReceiptEmail } from "./render-receipt-email";
+import { runPollingLoop } from "@/lib/jobs/polling-loop";
 
 export const EMAIL_ATTEMPTS_MAX = 8;
 const EMAIL_RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 6 * 3_600_000, 12 * 3_600_000, 24 * 3_600_000];
@@ -137,14 +138,7 @@ export async function sendQueuedEmails(options: EmailOptions & { batchSize?: num
 
 /** Runs sendQueuedEmails until nothing is due or the budget is spent (the worker's cron job). */
 export async function runEmailLoop(options: EmailOptions & { budgetMs?: number; idleMs?: number } = {}): Promise<{ sent: number }> {
-  const budgetMs = options.budgetMs ?? 50_000;
-  const started = Date.now();
-  let sent = 0;
-  while (Date.now() - started < budgetMs) {
-    const outcomes = await sendQueuedEmails(options);
-    sent += outcomes.length;
-    if (outcomes.length === 0) await new Promise((resolve) => setTimeout(resolve, Math.min(options.idleMs ?? 2_000, Math.max(0, budgetMs - (Date.now() - started)))));
-  }
+  const sent = await runPollingLoop({ budgetMs: options.budgetMs ?? 50_000, idleMs: options.idleMs ?? 2_000 }, async () => (await sendQueuedEmails(options)).length);
   return { sent };
 }
 
