@@ -1,5 +1,5 @@
-// Worker drain: on SIGTERM scripts/worker.ts stops taking pg-boss jobs, lets the running one finish and
-// exits 0. The running job is a real one (idempotency.purge-expired) held up by a table lock the test
+// Worker: its PSP event loop takes a stored event at once; on SIGTERM it stops taking pg-boss jobs, lets the
+// running one finish and exits 0. The running job is a real one (idempotency.purge-expired) held up by a table lock the test
 // owns, so it is provably in flight when the signal arrives.
 import { spawn } from "node:child_process";
 import path from "node:path";
@@ -48,6 +48,20 @@ describe("worker drain on SIGTERM", () => {
     const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await client.connect();
     cleanup.push(() => client.end());
+    // While running, the worker's own loop takes a stored PSP event within a second or two (the
+    // psp.process-events cron job alone would leave it for up to a minute).
+    const eventId = `evt_worker_${Date.now().toString(36)}`;
+    await client.query(
+      `insert into psp_events (id, type, object_id, payload, psp_created_at) values ($1, 'sandbox.worker_thing', null, $2::jsonb, now())`,
+      [eventId, JSON.stringify({ id: eventId, object: "event", type: "sandbox.worker_thing", data: { object: {} } })],
+    );
+    const storedAt = Date.now();
+    await until("the worker loop to process the stored PSP event", async () => {
+      const { rows } = await client.query<{ status: string }>("select status from psp_events where id = $1", [eventId]);
+      return rows[0]?.status === "ignored";
+    }, 3_000);
+    console.log(`[worker test] stored PSP event processed ${Date.now() - storedAt} ms after it was stored`);
+
     const boss = new PgBoss({ connectionString: process.env.DATABASE_URL, max: 2, schema: "pgboss", supervise: false, schedule: false });
     await boss.start();
     cleanup.push(() => boss.stop({ graceful: false }));

@@ -4,8 +4,10 @@ import PgBoss from "pg-boss";
 import { closeDb } from "../lib/db/client";
 import { getEnv } from "../lib/env";
 import { listJobs } from "../lib/jobs/job-registry";
+import { startPollingLoop } from "../lib/jobs/polling-loop";
 import { startBalanceCheckLoop } from "../lib/ledger/run-balance-check";
 import { logger } from "../lib/log/logger";
+import { processPspEvents } from "../lib/webhooks/psp/process-psp-events";
 import "../lib/jobs/all-jobs";
 
 const env = getEnv();
@@ -28,6 +30,13 @@ for (const job of listJobs()) {
 // The ledger's balances are re-derived from entries continuously (incrementally, by entry sequence);
 // a disagreement raises an alert that /api/ready and the dashboard show.
 const balanceCheck = startBalanceCheckLoop({ intervalMs: 5_000 });
+// Stored PSP events that intake did not finish (inline slots full, deferred behind an in-flight create,
+// failed and due again) are taken here within half a second; the psp.process-events job is the safety net
+// (both claim with FOR UPDATE SKIP LOCKED, so they never take the same event).
+const pspEvents = startPollingLoop(
+  { idleMs: 500, onError: (error) => logger.error({ err: error }, "PSP event processing pass failed") },
+  () => processPspEvents({ maxEvents: 200 }),
+);
 logger.info({ jobs: listJobs().map((job) => job.name) }, "worker started");
 
 let stopping = false;
@@ -35,7 +44,7 @@ async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "worker stopping");
-  await Promise.all([boss.stop({ graceful: true, timeout: 20_000 }), balanceCheck.stop()]);
+  await Promise.all([boss.stop({ graceful: true, timeout: 20_000 }), balanceCheck.stop(), pspEvents.stop()]);
   await closeDb();
   process.exit(0);
 }

@@ -16,3 +16,33 @@ export async function runPollingLoop(options: { budgetMs: number; idleMs: number
   }
   return handled;
 }
+
+/**
+ * The same for a process that owns the loop (the worker) rather than a job: `pass` runs again at once
+ * while it finds work, `idleMs` after an empty pass, and `idleMs` after a failure (logged by `onError`),
+ * until stop(), which waits for the pass in progress.
+ */
+export function startPollingLoop(
+  options: { idleMs: number; onError: (error: unknown) => void },
+  pass: () => Promise<number>,
+): { stop(): Promise<void> } {
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    if (stopped) return;
+    running = pass()
+      .then((count) => count > 0, (error: unknown) => (options.onError(error), false))
+      .then((busy) => {
+        if (!stopped) timer = setTimeout(tick, busy ? 0 : options.idleMs);
+      });
+  };
+  timer = setTimeout(tick, 0);
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -15,6 +15,7 @@
 import { sqlPool } from "@/lib/db/client";
 import { logger } from "@/lib/log/logger";
 import { querySql } from "./sql";
+import { startPollingLoop } from "@/lib/jobs/polling-loop";
 
 export const BALANCE_CHECK_BATCH_SIZE = 50_000;
 /** Per run, so one run over a large backlog stays bounded; the next run continues. */
@@ -262,24 +263,9 @@ export async function runBalanceCheckIncrement(options: { batchSize?: number; en
 
 /** Runs the incremental check every `intervalMs` until stopped (the worker process starts this). */
 export function startBalanceCheckLoop(options: { intervalMs?: number } = {}): { stop(): Promise<void> } {
-  const intervalMs = options.intervalMs ?? 10_000;
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  let timer: NodeJS.Timeout | undefined;
-  const tick = () => {
-    if (stopped) return;
-    running = runBalanceCheckIncrement()
-      .catch((error: unknown) => logger.error({ err: error }, "ledger balance check failed"))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
-      });
-  };
-  timer = setTimeout(tick, 0);
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  // Every pass "finds nothing", so one runs every intervalMs.
+  return startPollingLoop(
+    { idleMs: options.intervalMs ?? 10_000, onError: (error) => logger.error({ err: error }, "ledger balance check failed") },
+    async () => (await runBalanceCheckIncrement(), 0),
+  );
 }
