@@ -68,7 +68,7 @@ try {
   }
   const rate60 = Math.max(1, Math.round(paymentsMax.perSecond * 0.6));
   report.quietBefore60 = await waitForQuiet(context);
-  const payments60 = await benchPaymentsApi(context, { overallRate: rate60, name: "payments API at 60% of max" });
+  const payments60 = await benchPaymentsApi(context, { overallRate: rate60, name: "payments API at 60% of max", durationS: seconds * 3 });
   log(`payments at ${rate60}/s: p50 ${payments60.p50Ms} p99 ${payments60.p99Ms} ms`);
   const breakdown = await measurePaymentBreakdown(context, samples);
   log(`breakdown: ${JSON.stringify({ total: breakdown.total.meanMs, toInsert: breakdown.toInsert.meanMs, risk: breakdown.risk.meanMs, pspAndApply: breakdown.pspAndApply.meanMs, finish: breakdown.finish.meanMs, psp: breakdown.pspAlone.meanMs })}`);

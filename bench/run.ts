@@ -140,7 +140,8 @@ export async function runBench(options: BenchOptions) {
     const rate60 = Math.max(1, Math.round(paymentsMax.perSecond * 0.6));
     log(`payments API at 60% of max (${rate60} req/s), open loop, after the full-speed run's backlog has drained`);
     report.quietBefore60 = await waitForQuiet(context);
-    report.payments60 = await benchPaymentsApi(context, { overallRate: rate60, name: "payments API at 60% of max" });
+    // Three times the usual length: a p99 needs a few hundred samples to mean anything at this rate.
+    report.payments60 = await benchPaymentsApi(context, { overallRate: rate60, name: "payments API at 60% of max", durationS: options.quick ? options.seconds : Math.max(60, options.seconds * 3) });
     log(`  p99 ${report.payments60.p99Ms} ms`);
     save();
 
@@ -321,6 +322,8 @@ export function renderMarkdown(report: Record<string, any>): string {
   lines.push(`- The ledger bench's own reference is a Node two-row-update loop when pgbench is not next to the embedded server; pgbench TPC-B (scale ${pgb?.scale ?? "—"}) from ${pgb?.binary ?? "—"} runs on the same server here and is the primary reference.`);
   lines.push(`- Webhook intake uses signed \`customer.created\` events (stored and acknowledged, no PSP re-read), so it measures intake; processing cost is part of the payments numbers (the sandbox delivers its webhooks to the app during those runs).`);
   lines.push(`- Payments requests carry a random X-Forwarded-For per request: the fraud rules rate-limit per client IP, and a load generator is not one shopper.`);
+  const quiet = (q: { waitedS: number; quiet: boolean } | undefined) => (q ? `${q.quiet ? "drained" : "NOT drained"} after ${fmt(q.waitedS)} s` : "—");
+  lines.push(`- The full-speed payments run is closed-loop (32 connections). The 60% and sustained runs are open-loop: requests evenly spaced at the set rate, each on its own keep-alive connection while earlier ones are still busy, latency counted from when a request was due (no coordinated omission; autocannon's own rate mode sends each second's quota in one burst). Each starts only after the previous run's backlog (the sandbox's webhook deliveries, stored PSP events, merchant webhook deliveries, receipt emails) is done: before the 60% run ${quiet(report.quietBefore60)}, before the sustained run ${quiet(report.quietBeforeSustained)}. The 60% run lasts ${fmt(report.payments60?.durationS, 0)} s (${fmt(report.payments60?.count, 0)} payments), so its p99 is not one or two requests.`);
   lines.push(`- Peak RSS is VmRSS summed over the \`next start\` process tree, sampled every 250 ms during each measurement.`);
   if (report.unexpectedExits?.length) lines.push(`- Unexpected process exits during the run: ${report.unexpectedExits.join(", ")}.`);
   lines.push(``, `Raw numbers: [report.json](report.json).`, ``);
