@@ -13,9 +13,9 @@
 // snapshot xmin has passed it). Postings take their row locks, and with them a transaction id, before
 // they draw entry sequence numbers, which is what makes this horizon safe.
 import { sqlPool } from "@/lib/db/client";
+import { startPollingLoop } from "@/lib/jobs/polling-loop";
 import { logger } from "@/lib/log/logger";
 import { querySql } from "./sql";
-import { startPollingLoop } from "@/lib/jobs/polling-loop";
 
 export const BALANCE_CHECK_BATCH_SIZE = 50_000;
 /** Per run, so one run over a large backlog stays bounded; the next run continues. */

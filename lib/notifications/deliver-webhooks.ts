@@ -4,13 +4,13 @@
 // until the 3-day horizon. Manual resends and test events go through the same attempt code.
 import { AppError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
+import { runPollingLoop } from "@/lib/jobs/polling-loop";
 import { logger } from "@/lib/log/logger";
 import { nextAttemptAt } from "./delivery-schedule";
 import { toMerchantEventJson } from "./event-json";
 import { SIGNATURE_HEADER, signMerchantPayload } from "./sign-payload";
 import { decryptSigningSecret } from "./signing-secret";
 import { assertDeliverableHost, urlPolicyFromEnv, type UrlPolicy } from "./validate-endpoint-url";
-import { runPollingLoop } from "@/lib/jobs/polling-loop";
 
 export const REQUEST_TIMEOUT_MS = 10_000;
 /** A claimed delivery is not claimed again for this long (covers the request timeout with margin). */

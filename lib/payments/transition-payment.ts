@@ -1,6 +1,7 @@
-// Moves a payment from one status to another: one conditional UPDATE guarded by the current status,
-// then the state-history row, the audit row and the merchant event in one statement of the same transaction. An illegal or stale transition
-// changes nothing and raises invalid_state_transition; repeating a finished one returns the payment.
+// Moves a payment from one status to another: one conditional UPDATE guarded by the current status, then
+// the state-history row, the audit row and the merchant event in one statement of the same transaction.
+// An illegal or stale transition changes nothing and raises invalid_state_transition; repeating a
+// finished one returns the payment.
 import { AppError } from "@/lib/api/errors";
 import { auditInsertSql, type Actor } from "@/lib/compliance/record-audit-event";
 import type { Tx } from "@/lib/db/client";

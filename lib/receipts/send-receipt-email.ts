@@ -9,12 +9,12 @@ import { db, type Tx } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { newId } from "@/lib/ids";
+import { runPollingLoop } from "@/lib/jobs/polling-loop";
 import { logger } from "@/lib/log/logger";
 import { openEmailContent, sealEmailContent } from "@/lib/notifications/email-content";
 import { getEmailTransport, type EmailTransport } from "./email-transport";
 import { getReceiptByPaymentId } from "./get-receipt";
 import { renderReceiptEmail } from "./render-receipt-email";
-import { runPollingLoop } from "@/lib/jobs/polling-loop";
 
 export const EMAIL_ATTEMPTS_MAX = 8;
 const EMAIL_RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 6 * 3_600_000, 12 * 3_600_000, 24 * 3_600_000];

@@ -17,15 +17,14 @@ const DEFER_SECONDS = 5;
 
 /** An event this process holds the processing claim of (claimed here, or stored already claimed at intake). */
 export type ClaimedPspEvent = { id: string; type: string; payload: Stripe.Event; attempts: number };
-type Claimed = ClaimedPspEvent;
 
 const DUE = `((status in ('pending', 'failed') and next_attempt_at <= now()) or (status = 'processing' and locked_until < now()))`;
 const CLAIM_SET = `status = 'processing', attempts = attempts + 1, locked_until = now() + make_interval(secs => ${PSP_EVENT_LEASE_SECONDS})`;
 
 // Named prepared statements on the pg pool (this runs for every webhook; a Prisma query's client-side cost
 // was a large part of it).
-async function claim(limit: number): Promise<Claimed[]> {
-  const { rows } = await sqlPool().query<Claimed>({
+async function claim(limit: number): Promise<ClaimedPspEvent[]> {
+  const { rows } = await sqlPool().query<ClaimedPspEvent>({
     name: "psp_events_claim_v1",
     text: `update psp_events set ${CLAIM_SET}
            where id in (select id from psp_events where ${DUE} order by psp_created_at, received_at limit $1 for update skip locked)
@@ -35,7 +34,7 @@ async function claim(limit: number): Promise<Claimed[]> {
   return rows;
 }
 
-async function finish(row: Claimed, status: "processed" | "ignored"): Promise<void> {
+async function finish(row: ClaimedPspEvent, status: "processed" | "ignored"): Promise<void> {
   await sqlPool().query({
     name: "psp_events_finish_v1",
     text: `update psp_events set status = $2, processed_at = now(), locked_until = null, last_error = null where id = $1`,
@@ -43,7 +42,7 @@ async function finish(row: Claimed, status: "processed" | "ignored"): Promise<vo
   });
 }
 
-async function fail(row: Claimed, error: unknown): Promise<void> {
+async function fail(row: ClaimedPspEvent, error: unknown): Promise<void> {
   const message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 2000);
   const dead = row.attempts >= PSP_EVENT_ATTEMPTS_MAX;
   const delaySeconds = Math.min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (row.attempts - 1));
@@ -57,7 +56,7 @@ async function fail(row: Claimed, error: unknown): Promise<void> {
 }
 
 /** Back to pending for a later pass, without counting the attempt (the handler chose to wait, nothing failed). */
-async function defer(row: Claimed): Promise<void> {
+async function defer(row: ClaimedPspEvent): Promise<void> {
   await sqlPool().query({
     name: "psp_events_defer_v1",
     text: `update psp_events set status = 'pending', attempts = attempts - 1, locked_until = null,
@@ -66,7 +65,7 @@ async function defer(row: Claimed): Promise<void> {
   });
 }
 
-async function run(row: Claimed): Promise<void> {
+async function run(row: ClaimedPspEvent): Promise<void> {
   const handler = PSP_EVENT_HANDLERS[row.type];
   if (!handler) return finish(row, "ignored");
   try {

@@ -8,7 +8,7 @@ import { receivePspWebhook } from "@/lib/webhooks/psp/receive-psp-webhook";
 const BODY_LIMIT_BYTES = 1_000_000;
 /**
  * Back-pressure: at most this many events are processed inline at once; beyond it an event stays
- * stored and the psp.process-events job takes it, so a webhook burst cannot starve the API's pool.
+ * stored and the worker's PSP event loop takes it, so a webhook burst cannot starve the API's pool.
  */
 const INLINE_PROCESSING_MAX = 4;
 let inlineProcessing = 0;
@@ -29,8 +29,8 @@ export async function POST(request: Request): Promise<Response> {
       if (inline) inlineProcessing--;
       throw error;
     }
-    // Answer now; process in the background (the scheduled job picks up anything this does not finish,
-    // the claim's lease included).
+    // Answer now; process in the background (the worker takes anything this does not finish, once the
+    // claim's lease runs out).
     const claimed = received.claimed;
     if (claimed) {
       void processClaimedPspEvent(claimed)
