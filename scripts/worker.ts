@@ -30,8 +30,8 @@ for (const job of listJobs()) {
 // The ledger's balances are re-derived from entries continuously (incrementally, by entry sequence);
 // a disagreement raises an alert that /api/ready and the dashboard show.
 const balanceCheck = startBalanceCheckLoop({ intervalMs: 5_000 });
-// Stored PSP events that intake did not finish (inline slots full, deferred behind an in-flight create,
-// failed and due again) are taken here within half a second; the psp.process-events job is the safety net
+// Stored PSP events (intake only stores them; also those deferred behind an in-flight create, or failed
+// and due again) are processed here within half a second; the psp.process-events job is the safety net
 // (both claim with FOR UPDATE SKIP LOCKED, so they never take the same event).
 const pspEvents = startPollingLoop(
   { idleMs: 500, onError: (error) => logger.error({ err: error }, "PSP event processing pass failed") },

@@ -8,18 +8,18 @@ import { PSP_EVENT_HANDLERS } from "./handlers";
 
 export const PSP_EVENT_ATTEMPTS_MAX = 10;
 /** How long a processing claim holds; a claim older than this (a crashed process) is taken again. */
-export const PSP_EVENT_LEASE_SECONDS = 120;
+const LEASE_SECONDS = 120;
 const BATCH_MAX = 100;
 const BACKOFF_BASE_SECONDS = 5;
 const BACKOFF_CAP_SECONDS = 3600;
 /** A deferred event (its payment's create call still in flight) is due again after this long. */
 const DEFER_SECONDS = 5;
 
-/** An event this process holds the processing claim of (claimed here, or stored already claimed at intake). */
-export type ClaimedPspEvent = { id: string; type: string; payload: Stripe.Event; attempts: number };
+/** An event this process holds the processing claim of. */
+type ClaimedPspEvent = { id: string; type: string; payload: Stripe.Event; attempts: number };
 
 const DUE = `((status in ('pending', 'failed') and next_attempt_at <= now()) or (status = 'processing' and locked_until < now()))`;
-const CLAIM_SET = `status = 'processing', attempts = attempts + 1, locked_until = now() + make_interval(secs => ${PSP_EVENT_LEASE_SECONDS})`;
+const CLAIM_SET = `status = 'processing', attempts = attempts + 1, locked_until = now() + make_interval(secs => ${LEASE_SECONDS})`;
 
 // Named prepared statements on the pg pool (this runs for every webhook; a Prisma query's client-side cost
 // was a large part of it).
@@ -87,9 +87,4 @@ export async function processPspEvents(options: { maxEvents?: number } = {}): Pr
     handled += batch.length;
   }
   return handled;
-}
-
-/** Processes an event whose claim the caller already holds (intake stored it claimed: receivePspWebhook). */
-export async function processClaimedPspEvent(row: ClaimedPspEvent): Promise<void> {
-  await run(row);
 }

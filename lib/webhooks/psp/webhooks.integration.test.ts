@@ -13,7 +13,6 @@ import { runSettlementSweep } from "@/lib/payments/settle-payments";
 import { call, chartBalances, expectLedgerConsistent, makeMerchant, startPaymentsHarness, type PaymentsHarness } from "@/lib/payments/testing";
 import { getStripe } from "@/lib/psp/psp-gateway";
 import { processPspEvents } from "./process-psp-events";
-import { receivePspWebhook } from "./receive-psp-webhook";
 
 let h: PaymentsHarness;
 let merchant: { merchantId: string; secret: string };
@@ -63,36 +62,21 @@ describe("intake", () => {
     expect(row.status).toBe("ignored");
   });
 
-  test("an event stored claimed for inline processing: done inline; if its process dies, the job takes it once the lease runs out", async () => {
-    const event = (id: string) =>
-      JSON.stringify({ id, object: "event", type: "sandbox.claimed_thing", created: Math.floor(Date.now() / 1000), data: { object: { id: "x_2" } }, livemode: false, api_version: "2026-10-28.endive", pending_webhooks: 1, request: null });
-    // Through the route: stored claimed and processed inline, no job run needed.
-    const inlineId = `evt_inline_${Date.now().toString(36)}`;
-    const inlinePayload = event(inlineId);
-    const response = await webhookRoute(new Request("http://localhost/api/webhooks/stripe", { method: "POST", headers: { "stripe-signature": signed(inlinePayload) }, body: inlinePayload }));
+  test("intake only stores the event (pending); processing takes it, and takes again a claim whose process died once its lease runs out", async () => {
+    const id = `evt_stored_${Date.now().toString(36)}`;
+    const payload = JSON.stringify({ id, object: "event", type: "sandbox.stored_thing", created: Math.floor(Date.now() / 1000), data: { object: { id: "x_2" } }, livemode: false, api_version: "2026-10-28.endive", pending_webhooks: 1, request: null });
+    const response = await webhookRoute(new Request("http://localhost/api/webhooks/stripe", { method: "POST", headers: { "stripe-signature": signed(payload) }, body: payload }));
     expect(response.status).toBe(200);
-    let inline = await db().pspEvent.findUniqueOrThrow({ where: { id: inlineId } });
-    for (let wait = 0; wait < 100 && inline.status === "processing"; wait++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      inline = await db().pspEvent.findUniqueOrThrow({ where: { id: inlineId } });
-    }
-    expect(inline).toMatchObject({ status: "ignored", attempts: 1 });
-
-    // Stored claimed by a process that dies before processing it: the job leaves it alone while the lease holds.
-    const orphanId = `evt_orphan_${Date.now().toString(36)}`;
-    const orphanPayload = event(orphanId);
-    const received = await receivePspWebhook(orphanPayload, signed(orphanPayload), { claim: true });
-    expect(received).toMatchObject({ eventId: orphanId, duplicate: false, claimed: { id: orphanId, attempts: 1 } });
-    const stored = await db().pspEvent.findUniqueOrThrow({ where: { id: orphanId } });
-    expect(stored).toMatchObject({ status: "processing", attempts: 1 });
-    expect(stored.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + 60_000);
+    // Nothing processed in the request: the worker's loop does that.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await db().pspEvent.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "pending", attempts: 0 });
+    // A process claimed it and died: the claim holds until its lease runs out, then the event is taken again.
+    await db().pspEvent.update({ where: { id }, data: { status: "processing", attempts: 1, lockedUntil: new Date(Date.now() + 60_000) } });
     await processPspEvents();
-    expect((await db().pspEvent.findUniqueOrThrow({ where: { id: orphanId } })).status).toBe("processing");
-    // The same event again while claimed: a duplicate, no second claim.
-    expect(await receivePspWebhook(orphanPayload, signed(orphanPayload), { claim: true })).toMatchObject({ duplicate: true, claimed: null });
-    await db().pspEvent.update({ where: { id: orphanId }, data: { lockedUntil: new Date(Date.now() - 1000) } });
+    expect((await db().pspEvent.findUniqueOrThrow({ where: { id } })).status).toBe("processing");
+    await db().pspEvent.update({ where: { id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
     await processPspEvents();
-    expect(await db().pspEvent.findUniqueOrThrow({ where: { id: orphanId } })).toMatchObject({ status: "ignored", attempts: 2, lockedUntil: null });
+    expect(await db().pspEvent.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "ignored", attempts: 2, lockedUntil: null });
   });
 });
 
