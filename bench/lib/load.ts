@@ -80,25 +80,14 @@ export type LoadOptions = {
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   if (options.overallRate) return runOpenLoop({ ...options, overallRate: options.overallRate });
-  const latencies: number[] = [];
-  const statuses: Record<string, number> = {};
-  const windowMs = (options.windowS ?? 0) * 1000;
-  const windows: { ok: number; errors: number; latencies: number[] }[] = [];
+  const tally = new Tally((options.windowS ?? 0) * 1000);
   const started = Date.now();
-  const bucket = () => {
-    const index = Math.floor((Date.now() - started) / windowMs);
-    while (windows.length <= index) windows.push({ ok: 0, errors: 0, latencies: [] });
-    return windows[index]!;
-  };
-  let ok = 0;
-  let errors = 0;
   const rss = sampleRss(options.rssPid);
   const url = new URL(options.url);
   const instance = autocannon({
     url: `${url.protocol}//${url.host}`,
     connections: options.connections,
     duration: options.durationS,
-    overallRate: options.overallRate,
     timeout: options.timeoutS ?? 30,
     requests: [
       {
@@ -116,48 +105,24 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       },
     ],
   });
-  instance.on("response", (_client, statusCode, _bytes, responseTime) => {
-    statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
-    const good = statusCode >= 200 && statusCode < 300;
-    if (good) {
-      ok++;
-      latencies.push(responseTime);
-    } else errors++;
-    if (windowMs) {
-      const window = bucket();
-      if (good) {
-        window.ok++;
-        window.latencies.push(responseTime);
-      } else window.errors++;
-    }
-  });
-  instance.on("reqError", () => {
-    statuses.socket_error = (statuses.socket_error ?? 0) + 1;
-    errors++;
-    if (windowMs) bucket().errors++;
-  });
+  instance.on("response", (_client, statusCode, _bytes, responseTime) => tally.add(statusCode, responseTime, Date.now() - started));
+  instance.on("reqError", () => tally.add("socket_error", 0, Date.now() - started));
   const result = await instance;
   const peakRssMiB = rss.stop();
   const durationS = result.duration || options.durationS;
-  if (result.timeouts) statuses.timeout = (statuses.timeout ?? 0) + result.timeouts;
-  errors = Math.max(errors, result.errors + result.non2xx);
+  if (result.timeouts) tally.statuses.timeout = (tally.statuses.timeout ?? 0) + result.timeouts;
   return {
     name: options.name,
     connections: options.connections,
     durationS: round(durationS, 1),
-    targetRate: options.overallRate ?? null,
-    perSecond: round(ok / durationS, 1),
-    ok,
-    errors,
-    statuses,
+    targetRate: null,
+    perSecond: round(tally.ok / durationS, 1),
+    ok: tally.ok,
+    errors: Math.max(tally.errors, result.errors + result.non2xx),
+    statuses: tally.statuses,
     peakRssMiB,
-    ...summarize(latencies),
-    windows: windowMs
-      ? windows.map((window, index) => {
-          const summary = summarize(window.latencies);
-          return { startS: (index * windowMs) / 1000, ok: window.ok, errors: window.errors, perSecond: round(window.ok / (windowMs / 1000), 1), p50Ms: summary.p50Ms, p99Ms: summary.p99Ms };
-        })
-      : undefined,
+    ...summarize(tally.latencies),
+    windows: tally.windowStats(),
   };
 }
 
